@@ -1,0 +1,74 @@
+//! The one error type of `pf-store`. Messages never contain keys or passphrases.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the store, each with a stable [`StoreError::code`].
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database key or passphrase is wrong, or {path} is not a PartnerForge database")]
+    WrongKey { path: PathBuf },
+    #[error("{path} was created with the OS keyring, but its key is not in the keyring; refusing to create a new database over it")]
+    KeyMissing { path: PathBuf },
+    #[error("{path} is protected by a passphrase: set PARTNERFORGE_PASSPHRASE or enter it when asked")]
+    NeedPassphrase { path: PathBuf },
+    #[error("{path} is keyed by the OS keyring, not by a passphrase: unset PARTNERFORGE_PASSPHRASE to open it")]
+    NotPassphraseKeyed { path: PathBuf },
+    #[error("no usable OS keyring ({reason}); set PARTNERFORGE_PASSPHRASE or give a passphrase")]
+    KeyringUnavailable { reason: String },
+    #[error("the passphrase is empty")]
+    EmptyPassphrase,
+    #[error("the database has schema version {found}, newer than this app supports ({supported}); update PartnerForge")]
+    TooNew { found: u32, supported: u32 },
+    #[error("migration {name} failed: {source}")]
+    Migration { name: String, source: rusqlite::Error },
+    #[error("no data directory: pass --data-dir or set PARTNERFORGE_DATA_DIR")]
+    NoDataDir,
+    #[error("{what}: {source}")]
+    Io { what: String, source: std::io::Error },
+    #[error("unsourced intelligence refused: every fact needs a source")]
+    Unsourced,
+    #[error("account `{0}` not found")]
+    AccountNotFound(String),
+    #[error("the secret is empty")]
+    EmptySecret,
+    #[error("an account needs a domain")]
+    MissingDomain,
+    #[error("invalid value in the database: {0}")]
+    Corrupt(String),
+    #[error("key derivation failed")]
+    KeyDerivation,
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("JSON error: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl StoreError {
+    /// A stable, machine-readable code the UI and API branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::WrongKey { .. } => "store.wrong_key",
+            StoreError::KeyMissing { .. } => "store.key_missing",
+            StoreError::NeedPassphrase { .. } => "store.need_passphrase",
+            StoreError::NotPassphraseKeyed { .. } => "store.not_passphrase_keyed",
+            StoreError::KeyringUnavailable { .. } => "store.keyring_unavailable",
+            StoreError::EmptyPassphrase => "store.empty_passphrase",
+            StoreError::TooNew { .. } => "store.too_new",
+            StoreError::Migration { .. } => "store.migration",
+            StoreError::NoDataDir => "store.no_data_dir",
+            StoreError::Io { .. } => "store.io",
+            StoreError::Unsourced => "store.unsourced",
+            StoreError::AccountNotFound(_) => "store.account_not_found",
+            StoreError::MissingDomain => "store.missing_domain",
+            StoreError::EmptySecret => "store.empty_secret",
+            StoreError::Corrupt(_) => "store.corrupt",
+            StoreError::KeyDerivation => "store.key_derivation",
+            StoreError::Sqlite(_) => "store.sqlite",
+            StoreError::Json(_) => "store.json",
+        }
+    }
+
+    pub(crate) fn io(what: impl Into<String>, source: std::io::Error) -> Self {
+        StoreError::Io { what: what.into(), source }
+    }
+}

@@ -1,0 +1,126 @@
+//! Cited intelligence per (account, module). Every write keeps a history snapshot when the data
+//! changed. A write without a source is refused here and, again, by the schema (ADR 0002).
+
+use pf_core::{AccountId, Intelligence, ModuleId, SourceRef};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::{Store, StoreError, diff, ts};
+
+/// One module's stored result for an account.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredIntelligence {
+    pub account_id: AccountId,
+    pub module: ModuleId,
+    pub intelligence: Intelligence,
+    #[serde(with = "time::serde::rfc3339")]
+    pub fetched_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+impl StoredIntelligence {
+    /// Whether the result is past its freshness limit at `now`.
+    pub fn is_stale(&self, now: OffsetDateTime) -> bool {
+        now >= self.expires_at
+    }
+}
+
+fn check_sources(sources: &[SourceRef]) -> Result<(), StoreError> {
+    if sources.is_empty() || sources.iter().any(|s| s.source().as_str().is_empty()) {
+        return Err(StoreError::Unsourced);
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Stores a module's result. Returns the change summary when the data changed (and a
+    /// history snapshot was written), `None` when only freshness and sources were renewed.
+    pub fn put_intelligence(
+        &self,
+        account: AccountId,
+        module: ModuleId,
+        intel: &Intelligence,
+        fetched_at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<Option<String>, StoreError> {
+        check_sources(intel.sources())?;
+        let data = serde_json::to_string(intel.data())?;
+        let sources = serde_json::to_string(intel.sources())?;
+        let expires_at = expires_at.max(fetched_at);
+        self.write(|conn| {
+            let previous: Option<String> = conn
+                .query_row(
+                    "SELECT data FROM intelligence WHERE account_id = ?1 AND module = ?2",
+                    params![account.to_string(), module.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let previous: Option<serde_json::Value> = previous.map(|p| serde_json::from_str(&p)).transpose()?;
+            let summary = diff::summarise(previous.as_ref(), intel.data());
+            conn.execute(
+                "INSERT INTO intelligence (account_id, module, data, sources, fetched_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (account_id, module) DO UPDATE SET
+                   data = excluded.data, sources = excluded.sources,
+                   fetched_at = excluded.fetched_at, expires_at = excluded.expires_at",
+                params![account.to_string(), module.to_string(), data, sources, ts::format(fetched_at), ts::format(expires_at)],
+            )?;
+            if let Some(summary) = &summary {
+                conn.execute(
+                    "INSERT INTO history (account_id, module, recorded_at, data, sources, summary)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![account.to_string(), module.to_string(), ts::format(fetched_at), data, sources, summary],
+                )?;
+            }
+            Ok(summary)
+        })
+    }
+
+    /// Every module result stored for an account, in module order.
+    pub fn intelligence_for(&self, account: AccountId) -> Result<Vec<StoredIntelligence>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT module, data, sources, fetched_at, expires_at FROM intelligence
+             WHERE account_id = ?1 ORDER BY module",
+        )?;
+        let rows = stmt.query_map([account.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (module, data, sources, fetched, expires) = row?;
+            out.push(decode(account, &module, &data, &sources, &fetched, &expires)?);
+        }
+        Ok(out)
+    }
+
+    /// One module's result for an account.
+    pub fn module_intelligence(&self, account: AccountId, module: ModuleId) -> Result<Option<StoredIntelligence>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT data, sources, fetched_at, expires_at FROM intelligence WHERE account_id = ?1 AND module = ?2",
+        )?;
+        let row = stmt
+            .query_row(params![account.to_string(), module.to_string()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })
+            .optional()?;
+        row.map(|(data, sources, fetched, expires)| decode(account, &module.to_string(), &data, &sources, &fetched, &expires))
+            .transpose()
+    }
+}
+
+fn decode(account: AccountId, module: &str, data: &str, sources: &str, fetched: &str, expires: &str) -> Result<StoredIntelligence, StoreError> {
+    let module: ModuleId = module.parse().map_err(|_| StoreError::Corrupt(format!("module `{module}`")))?;
+    let data: serde_json::Value = serde_json::from_str(data)?;
+    let sources: Vec<SourceRef> = serde_json::from_str(sources)?;
+    let mut it = sources.into_iter();
+    let first = it.next().ok_or(StoreError::Unsourced)?;
+    Ok(StoredIntelligence {
+        account_id: account,
+        module,
+        intelligence: Intelligence::new(data, first, it),
+        fetched_at: ts::parse(fetched)?,
+        expires_at: ts::parse(expires)?,
+    })
+}

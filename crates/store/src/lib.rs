@@ -1,0 +1,34 @@
+//! PartnerForge's local store: one SQLCipher-encrypted SQLite file per laptop.
+//!
+//! What belongs here: opening the encrypted database (key from the OS keyring or a passphrase),
+//! numbered migrations, and the repositories over it — accounts, cited intelligence and its
+//! history, the usage log, job checkpoints and full-text search. Nothing here knows about the
+//! desktop shell, HTTP or the enrichment sources.
+#![forbid(unsafe_code)]
+
+mod accounts;
+mod api_keys;
+mod checkpoint;
+mod data_dir;
+mod diff;
+mod error;
+mod history;
+mod intelligence;
+mod key;
+mod migrate;
+mod sample;
+mod search;
+mod store;
+mod ts;
+mod usage;
+
+pub use accounts::UpsertOutcome;
+pub use checkpoint::{Checkpoint, CheckpointState, JobId};
+pub use data_dir::{DATA_DIR_ENV, DB_FILE, resolve_data_dir};
+pub use error::StoreError;
+pub use history::Snapshot;
+pub use intelligence::StoredIntelligence;
+pub use key::{KEYRING_SERVICE, KeySource, PASSPHRASE_ENV, SALT_FILE};
+pub use search::SearchHit;
+pub use store::{OpenOptions, Pragmas, Store};
+pub use usage::{UsageRecord, UsageStatus};

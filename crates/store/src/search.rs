@@ -1,0 +1,112 @@
+//! Full-text search (FTS5) over company names, domains, industries, tags and every text in the
+//! stored intelligence (tech names, initiatives, quotes, hiring signals). The index is kept in
+//! step by triggers (migration 0001), so every write is searchable at once.
+//!
+//! User queries are never passed to FTS5 as syntax: they are split into words, each quoted and
+//! prefix-matched, so `"unclosed`, `AND OR` or `*` are plain words (or nothing), never an error.
+
+use pf_core::{AccountId, Domain, ModuleId};
+use serde::Serialize;
+
+use crate::{Store, StoreError};
+
+/// The longest query accepted, in words; the rest is ignored.
+const MAX_TERMS: usize = 16;
+
+/// One matching document: an account's company facts or one module's intelligence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchHit {
+    pub account_id: AccountId,
+    pub domain: Domain,
+    pub name: String,
+    /// `company`, or the module id (`M02`) whose intelligence matched.
+    pub field: String,
+    /// A human label for `field` (`Company`, `Technology stack`).
+    pub field_label: String,
+    /// The matching text with matches in `[brackets]`.
+    pub snippet: String,
+    /// Higher is better.
+    pub score: f64,
+}
+
+/// Turns free text into a safe FTS5 MATCH expression: every word quoted and prefix-matched,
+/// all words required. `None` when the text has no words at all.
+pub(crate) fn to_match_expression(query: &str) -> Option<String> {
+    let terms: Vec<String> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(MAX_TERMS)
+        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .collect();
+    if terms.is_empty() { None } else { Some(terms.join(" ")) }
+}
+
+fn label(field: &str) -> String {
+    match field.parse::<ModuleId>() {
+        Ok(m) => m.title().to_owned(),
+        Err(_) => "Company".to_owned(),
+    }
+}
+
+impl Store {
+    /// Ranked search. Returns at most `limit` hits, best first; an empty or word-less query
+    /// returns nothing.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        let Some(expr) = to_match_expression(query) else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT d.account_id, a.domain, a.name, d.field,
+                    snippet(search_fts, 0, '[', ']', '…', 12), bm25(search_fts)
+             FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid
+             JOIN accounts a ON a.id = d.account_id
+             WHERE search_fts MATCH ?1
+             ORDER BY bm25(search_fts) LIMIT ?2",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(rusqlite::params![expr, limit], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, f64>(5)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, domain, name, field, snippet, rank) = row?;
+            out.push(SearchHit {
+                account_id: id.parse().map_err(|_| StoreError::Corrupt(format!("account id `{id}`")))?,
+                domain: Domain::parse(&domain).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                name,
+                field_label: label(&field),
+                field,
+                snippet,
+                score: -rank,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The number of documents in the search index.
+    pub fn count_search_documents(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM search_docs", [], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_syntax_becomes_plain_quoted_words() {
+        assert_eq!(to_match_expression("\"unclosed").as_deref(), Some("\"unclosed\"*"));
+        assert_eq!(to_match_expression("AND OR").as_deref(), Some("\"and\"* \"or\"*"));
+        assert_eq!(to_match_expression("*"), None);
+        assert_eq!(to_match_expression("   "), None);
+        assert_eq!(to_match_expression("best-buy").as_deref(), Some("\"best\"* \"buy\"*"));
+    }
+
+    #[test]
+    fn very_long_queries_are_capped() {
+        let q = "word ".repeat(100);
+        let expr = to_match_expression(&q).unwrap_or_default();
+        assert_eq!(expr.matches('*').count(), MAX_TERMS);
+    }
+}

@@ -1,0 +1,185 @@
+//! Opening the encrypted database, and the transaction helper every repository writes through.
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use std::path::{Path, PathBuf};
+
+use crate::key::{self, KeySource, PASSPHRASE_ENV, SALT_FILE};
+use crate::{DB_FILE, StoreError, migrate};
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    data_dir: PathBuf,
+    key: KeySource,
+}
+
+impl OpenOptions {
+    /// Open (or create) `partnerforge.db` in `data_dir`, keyed by [`KeySource::Auto`].
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self { data_dir: data_dir.into(), key: KeySource::Auto }
+    }
+    /// Chooses where the key comes from.
+    pub fn key(mut self, key: KeySource) -> Self {
+        self.key = key;
+        self
+    }
+    /// The data directory.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}
+
+/// Safety-relevant connection settings, for tests and diagnostics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pragmas {
+    pub journal_mode: String,
+    pub foreign_keys: bool,
+    pub secure_delete: bool,
+}
+
+/// The open local store. One connection; `Send` but not `Sync` (wrap it in a mutex to share).
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+    encrypted: bool,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).field("encrypted", &self.encrypted).finish()
+    }
+}
+
+fn resolve_key(opts: &OpenOptions, db_path: &Path, db_exists: bool) -> Result<Option<key::HexKey>, StoreError> {
+    let dir = &opts.data_dir;
+    match &opts.key {
+        KeySource::Unencrypted => Ok(None),
+        KeySource::Passphrase(p) => key::from_passphrase(p, dir, db_exists).map(Some),
+        KeySource::Keyring => key::from_keyring(db_path, db_exists).map(Some),
+        KeySource::Auto => {
+            if let Some(p) = std::env::var(PASSPHRASE_ENV).ok().filter(|p| !p.is_empty()) {
+                let p = zeroize::Zeroizing::new(p);
+                return key::from_passphrase(&p, dir, db_exists).map(Some);
+            }
+            if dir.join(SALT_FILE).exists() {
+                return Err(StoreError::NeedPassphrase { path: db_path.to_path_buf() });
+            }
+            match key::from_keyring(db_path, db_exists) {
+                Err(StoreError::KeyringUnavailable { .. }) if !db_exists => {
+                    Err(StoreError::NeedPassphrase { path: db_path.to_path_buf() })
+                }
+                other => other.map(Some),
+            }
+        }
+    }
+}
+
+impl Store {
+    /// Opens the store, creating the data directory and database when missing, and applies
+    /// pending migrations. A wrong key is [`StoreError::WrongKey`], never a fresh empty database.
+    pub fn open(opts: &OpenOptions) -> Result<Store, StoreError> {
+        let dir = &opts.data_dir;
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(format!("creating {}", dir.display()), e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
+        let path = dir.join(DB_FILE);
+        let db_exists = path.metadata().map(|m| m.len() > 0).unwrap_or(false);
+        let key = resolve_key(opts, &path, db_exists)?;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags)?;
+        let encrypted = key.is_some();
+        if let Some(key) = &key {
+            let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
+            let literal = zeroize::Zeroizing::new(format!("x'{}'", key.as_str()));
+            conn.pragma_update(None, "key", literal.as_str())?;
+        }
+        // The first read is where SQLCipher notices a wrong key.
+        if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+            return Err(match e.sqlite_error_code() {
+                Some(ErrorCode::NotADatabase) => StoreError::WrongKey { path },
+                _ => StoreError::Sqlite(e),
+            });
+        }
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA secure_delete = ON;
+             PRAGMA busy_timeout = 5000;
+             PRAGMA temp_store = MEMORY;",
+        )?;
+        let mut store = Store { conn, path, encrypted };
+        migrate::apply(&mut store.conn)?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the file is encrypted (false only for [`KeySource::Unencrypted`]).
+    pub fn is_encrypted(&self) -> bool {
+        self.encrypted
+    }
+
+    /// The schema version (the number of applied migrations).
+    pub fn schema_version(&self) -> Result<u32, StoreError> {
+        migrate::current_version(&self.conn)
+    }
+
+    /// The safety-relevant pragmas as the connection reports them.
+    pub fn pragmas(&self) -> Result<Pragmas, StoreError> {
+        let get = |name: &str| -> Result<String, StoreError> {
+            Ok(self.conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, rusqlite::types::Value>(0)).map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            })?)
+        };
+        Ok(Pragmas {
+            journal_mode: get("journal_mode")?,
+            foreign_keys: get("foreign_keys")? == "1",
+            secure_delete: get("secure_delete")? == "1",
+        })
+    }
+
+    /// Writes WAL content back into the main file (used before copying or inspecting it).
+    pub fn checkpoint_wal(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        Ok(())
+    }
+
+    /// Runs `f` inside one transaction (a savepoint when one is already open): all or nothing.
+    pub(crate) fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        if self.conn.is_autocommit() {
+            let tx = self.conn.unchecked_transaction()?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        } else {
+            self.conn.execute_batch("SAVEPOINT pf_write")?;
+            match f(&self.conn) {
+                Ok(out) => {
+                    self.conn.execute_batch("RELEASE pf_write")?;
+                    Ok(out)
+                }
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK TO pf_write; RELEASE pf_write");
+                    Err(e)
+                }
+            }
+        }
+    }
+
+    /// Runs many writes as one transaction (imports, benchmarks): much faster than one each.
+    pub fn batch<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let out = f(self)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
