@@ -128,6 +128,12 @@ pub(crate) fn from_keyring(db_path: &Path, db_exists: bool) -> Result<HexKey, St
     }
 }
 
+/// Removes a keyring-keyed database's key from the keyring: the database becomes unreadable
+/// for good. Used when a store is destroyed on purpose.
+pub fn delete_database_key(data_dir: &Path) -> Result<bool, StoreError> {
+    secret::delete(&db_key_user(&data_dir.join(crate::DB_FILE)))
+}
+
 pub(crate) mod secret;
 
 #[cfg(test)]

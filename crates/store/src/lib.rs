@@ -28,7 +28,7 @@ pub use data_dir::{DATA_DIR_ENV, DB_FILE, resolve_data_dir};
 pub use error::StoreError;
 pub use history::Snapshot;
 pub use intelligence::StoredIntelligence;
-pub use key::{KEYRING_SERVICE, KeySource, PASSPHRASE_ENV, SALT_FILE};
+pub use key::{KEYRING_SERVICE, delete_database_key, KeySource, PASSPHRASE_ENV, SALT_FILE};
 pub use search::SearchHit;
 pub use store::{OpenOptions, Pragmas, Store};
 pub use usage::{UsageRecord, UsageStatus};
