@@ -29,6 +29,8 @@ pub enum StoreError {
     Unsourced,
     #[error("account `{0}` not found")]
     AccountNotFound(String),
+    #[error("cannot import: {0}")]
+    Import(String),
     #[error("the secret is empty")]
     EmptySecret,
     #[error("an account needs a domain")]
@@ -61,6 +63,7 @@ impl StoreError {
             StoreError::AccountNotFound(_) => "store.account_not_found",
             StoreError::MissingDomain => "store.missing_domain",
             StoreError::EmptySecret => "store.empty_secret",
+            StoreError::Import(_) => "store.import",
             StoreError::Corrupt(_) => "store.corrupt",
             StoreError::KeyDerivation => "store.key_derivation",
             StoreError::Sqlite(_) => "store.sqlite",
