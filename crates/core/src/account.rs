@@ -64,7 +64,10 @@ mod tests {
 
     #[test]
     fn tags_are_normalised_to_a_sorted_set() {
-        assert_eq!(normalise_tags(["Retail, retail ,B2C"]), vec!["b2c", "retail"]);
+        assert_eq!(
+            normalise_tags(["Retail, retail ,B2C"]),
+            vec!["b2c", "retail"]
+        );
         assert_eq!(normalise_tags(["b2c;retail|"]), vec!["b2c", "retail"]);
         assert!(normalise_tags([" , "]).is_empty());
     }

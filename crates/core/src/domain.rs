@@ -66,55 +66,101 @@ impl DomainError {
     }
 }
 
+/// The host of something pasted from a browser, with what it looked like.
+struct Host<'a> {
+    name: &'a str,
+    /// Written in brackets (`[::1]`): an IP literal in URL syntax.
+    bracketed: bool,
+}
+
 /// Keeps only the host of something pasted from a browser: no scheme, user info, port, path,
 /// query or fragment.
-fn host_part(input: &str) -> &str {
+fn host_part(input: &str) -> Host<'_> {
     let mut s = input.trim();
-    if let Some(idx) = s.find("://") {
-        s = &s[idx + 3..];
-    } else if let Some(rest) = s.strip_prefix("//") {
-        s = rest;
+    // A scheme is letters, digits, `+-.` before `://`; a `://` later on (in a query) is not one.
+    match s.find("://") {
+        Some(idx)
+            if s[..idx]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) =>
+        {
+            s = &s[idx + 3..];
+        }
+        _ => s = s.strip_prefix("//").unwrap_or(s),
     }
     let end = s.find(['/', '?', '#', '\\']).unwrap_or(s.len());
     s = &s[..end];
     if let Some(at) = s.rfind('@') {
         s = &s[at + 1..];
     }
-    if s.starts_with('[') {
+    if let Some(rest) = s.strip_prefix('[') {
         // An IPv6 literal, possibly with a port: keep it whole so it is rejected as an address.
-        return s.split(']').next().map(|h| h.trim_start_matches('[')).unwrap_or(s);
+        let name = rest.split(']').next().unwrap_or(rest);
+        return Host {
+            name,
+            bracketed: true,
+        };
     }
-    match s.rsplit_once(':') {
+    // One colon separates a port; more than one is a bare IPv6 address, kept whole.
+    let name = match s.split_once(':') {
         Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
         _ => s,
+    };
+    Host {
+        name,
+        bracketed: false,
     }
+}
+
+/// True for what can only be meant as an IPv6 address: hex digits, dots and at least one colon.
+fn looks_like_ipv6(host: &str) -> bool {
+    host.contains(':')
+        && host
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
 }
 
 impl Domain {
     /// Parses and normalises a pasted domain or URL to its registrable domain.
     pub fn parse(input: &str) -> Result<Domain, DomainError> {
-        let host = host_part(input);
+        let Host {
+            name: host,
+            bracketed,
+        } = host_part(input);
         let host = host.strip_suffix('.').unwrap_or(host);
-        if host.is_empty() {
+        if host.is_empty() && !bracketed {
             return Err(DomainError::Empty);
         }
-        if host.parse::<IpAddr>().is_ok() || host.contains(':') {
+        if bracketed || host.parse::<IpAddr>().is_ok() || looks_like_ipv6(host) {
             return Err(DomainError::IpAddress(host.to_owned()));
         }
         if let Some(ch) = host.chars().find(|c| c.is_whitespace() || c.is_control()) {
-            return Err(DomainError::BadCharacter { name: host.to_owned(), ch });
+            return Err(DomainError::BadCharacter {
+                name: host.to_owned(),
+                ch,
+            });
         }
         if host.split('.').any(str::is_empty) {
             return Err(DomainError::EmptyLabel(host.to_owned()));
         }
-        if let Some(ch) = host.chars().find(|c| c.is_ascii() && !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.')) {
-            return Err(DomainError::BadCharacter { name: host.to_owned(), ch });
+        let allowed = |c: &char| c.is_ascii_alphanumeric() || *c == '-' || *c == '.';
+        if let Some(ch) = host.chars().find(|c| c.is_ascii() && !allowed(c)) {
+            return Err(DomainError::BadCharacter {
+                name: host.to_owned(),
+                ch,
+            });
         }
-        let ascii = if host.is_ascii() {
-            host.to_ascii_lowercase()
-        } else {
-            idna::domain_to_ascii(host).map_err(|_| DomainError::BadIdn(host.to_owned()))?
+        // UTS 46 lower-cases, maps (full-width forms, ideographic full stops), encodes to
+        // punycode, and checks that existing `xn--` labels are valid, canonical punycode.
+        let ascii =
+            idna::domain_to_ascii(host).map_err(|_| DomainError::BadIdn(host.to_owned()))?;
+        let ascii = match ascii.strip_suffix('.') {
+            Some(stripped) => stripped.to_owned(),
+            None => ascii,
         };
+        if ascii.is_empty() {
+            return Err(DomainError::Empty);
+        }
         check_shape(&ascii)?;
         if ascii.parse::<IpAddr>().is_ok() {
             return Err(DomainError::IpAddress(ascii));
@@ -122,7 +168,8 @@ impl Domain {
         if ascii == "localhost" || ascii.ends_with(".localhost") {
             return Err(DomainError::Localhost);
         }
-        let suffix = psl::suffix(ascii.as_bytes()).ok_or_else(|| DomainError::UnknownSuffix(ascii.clone()))?;
+        let suffix = psl::suffix(ascii.as_bytes())
+            .ok_or_else(|| DomainError::UnknownSuffix(ascii.clone()))?;
         if !suffix.is_known() {
             return Err(DomainError::UnknownSuffix(ascii));
         }
@@ -152,13 +199,22 @@ fn check_shape(ascii: &str) -> Result<(), DomainError> {
             return Err(DomainError::EmptyLabel(ascii.to_owned()));
         }
         if label.len() > MAX_LABEL_LEN {
-            return Err(DomainError::LabelTooLong { name: ascii.to_owned(), len: label.len() });
+            return Err(DomainError::LabelTooLong {
+                name: ascii.to_owned(),
+                len: label.len(),
+            });
         }
         if label.starts_with('-') || label.ends_with('-') {
             return Err(DomainError::BadHyphen(ascii.to_owned()));
         }
-        if let Some(ch) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
-            return Err(DomainError::BadCharacter { name: ascii.to_owned(), ch });
+        if let Some(ch) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+        {
+            return Err(DomainError::BadCharacter {
+                name: ascii.to_owned(),
+                ch,
+            });
         }
     }
     Ok(())

@@ -4,7 +4,7 @@ use crate::domain::DomainError;
 
 /// Errors raised by pure domain rules. Each carries a stable [`CoreError::code`] so a UI or an API
 /// can branch on it without reading the text.
-#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
 pub enum CoreError {
     #[error(transparent)]
     Domain(#[from] DomainError),
@@ -18,6 +18,8 @@ pub enum CoreError {
     BadId(String),
     #[error("unknown role `{0}`")]
     UnknownRole(String),
+    #[error("a rollout percentage must be between 0 and 100, got {0}")]
+    BadRollout(u8),
 }
 
 impl CoreError {
@@ -30,6 +32,7 @@ impl CoreError {
             CoreError::BadConfidence(_) => "core.bad_confidence",
             CoreError::BadId(_) => "core.bad_id",
             CoreError::UnknownRole(_) => "core.unknown_role",
+            CoreError::BadRollout(_) => "core.bad_rollout",
         }
     }
 }

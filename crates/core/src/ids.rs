@@ -104,7 +104,10 @@ mod tests {
 
     #[test]
     fn user_ids_are_normalised_and_reject_blanks() {
-        assert_eq!(UserId::new(" Ana@Example.COM ").map(|u| u.0).ok(), Some("ana@example.com".into()));
+        assert_eq!(
+            UserId::new(" Ana@Example.COM ").map(|u| u.0).ok(),
+            Some("ana@example.com".into())
+        );
         assert!(UserId::new("   ").is_err());
         assert!(UserId::new("two words").is_err());
     }

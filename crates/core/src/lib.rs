@@ -18,5 +18,5 @@ pub use error::CoreError;
 pub use flag::FeatureFlag;
 pub use ids::{AccountId, TeamId, TerritoryId, UserId};
 pub use module::ModuleId;
-pub use permission::{Action, Actor, Resource, Role, can};
+pub use permission::{AccountScope, Action, Actor, Resource, Role, Setting, can};
 pub use source::{Intelligence, SourceId, SourceRef, Sourced};

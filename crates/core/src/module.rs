@@ -100,7 +100,10 @@ mod tests {
 
     #[test]
     fn module_ids_parse_and_display_as_m_two_digits() {
-        assert_eq!("M06".parse::<ModuleId>().ok(), Some(ModuleId::SEARCH_PROVIDER));
+        assert_eq!(
+            "M06".parse::<ModuleId>().ok(),
+            Some(ModuleId::SEARCH_PROVIDER)
+        );
         assert_eq!(ModuleId::BRIEF.to_string(), "M14");
         for bad in ["M00", "M16", "M6", "6", "X01", "M1a", ""] {
             assert!(bad.parse::<ModuleId>().is_err(), "{bad} must be rejected");

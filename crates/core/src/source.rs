@@ -18,8 +18,14 @@ impl SourceId {
     pub fn new(name: &str) -> Result<Self, CoreError> {
         let ok = !name.is_empty()
             && name.len() <= 64
-            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        if ok { Ok(Self(name.to_owned())) } else { Err(CoreError::MissingSource) }
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if ok {
+            Ok(Self(name.to_owned()))
+        } else {
+            Err(CoreError::MissingSource)
+        }
     }
     /// The name as text.
     pub fn as_str(&self) -> &str {
@@ -87,7 +93,13 @@ impl SourceRef {
         if !(0.0..=1.0).contains(&confidence) {
             return Err(CoreError::BadConfidence(confidence));
         }
-        Ok(Self { source, endpoint: endpoint.to_owned(), url, fetched_at, confidence })
+        Ok(Self {
+            source,
+            endpoint: endpoint.to_owned(),
+            url,
+            fetched_at,
+            confidence,
+        })
     }
     pub fn source(&self) -> &SourceId {
         &self.source
@@ -212,7 +224,11 @@ mod tests {
 
     #[test]
     fn intelligence_round_trips_with_its_sources() {
-        let i = Intelligence::new(serde_json::json!({"search_provider": "Algolia"}), website(), []);
+        let i = Intelligence::new(
+            serde_json::json!({"search_provider": "Algolia"}),
+            website(),
+            [],
+        );
         let text = serde_json::to_string(&i).expect("serialises");
         let back: Intelligence = serde_json::from_str(&text).expect("deserialises");
         assert_eq!(back, i);
