@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every check and test of PartnerForge: formatting, clippy (host and wasm), the UI build, and
+# the whole test suite including the keyring tests (a real gnome-keyring over D-Bus and the kernel
+# keyring) and the WebDriver test of the real app window under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/partnerforge/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+bash scripts/install-deps.sh
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "build the UI (trunk, wasm)"
+trunk build --config ui/Trunk.toml
+
+step "clippy (host, all targets)"
+cargo clippy --workspace --all-targets --features partnerforge-desktop/custom-protocol -- -D warnings
+step "clippy (ui, wasm32)"
+cargo clippy -p ui --target wasm32-unknown-unknown -- -D warnings
+
+# Tests run inside a fresh kernel keyring session and a private D-Bus session with an unlocked
+# gnome-keyring (the Secret Service), under a virtual X display for the app window.
+keyring_home=$(mktemp -d)
+trap 'rm -rf "$keyring_home"' EXIT
+step "cargo test (every test, including the keyring and WebDriver ones)"
+XDG_DATA_HOME="$keyring_home" keyctl session - dbus-run-session -- bash -c '
+    set -euo pipefail
+    printf "%s" "partnerforge-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    xvfb-run -a -s "-screen 0 1280x800x24" \
+        cargo test --workspace --features partnerforge-desktop/custom-protocol -- --include-ignored
+'
