@@ -5,8 +5,11 @@ use pf_store::Store;
 use std::path::Path;
 
 pub fn run(store: &Store, file: &Path, json: bool, strict: bool) -> Result<i32> {
-    let reader = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let report = store.import_csv(std::io::BufReader::new(reader)).with_context(|| format!("importing {}", file.display()))?;
+    let reader =
+        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let report = store
+        .import_csv(std::io::BufReader::new(reader))
+        .with_context(|| format!("importing {}", file.display()))?;
     if json {
         let out = serde_json::json!({
             "imported": report.imported,
@@ -25,12 +28,18 @@ pub fn run(store: &Store, file: &Path, json: bool, strict: bool) -> Result<i32> 
             report.rejected.len()
         );
         if report.unchanged > 0 {
-            out!("({} of the updated rows were already up to date)", report.unchanged);
+            out!(
+                "({} of the updated rows were already up to date)",
+                report.unchanged
+            );
         }
         for r in &report.rejected {
             out!("line {}: {}", r.line, r.reason);
         }
     }
-    Ok(if strict && !report.rejected.is_empty() { 3 } else { 0 })
+    Ok(if strict && !report.rejected.is_empty() {
+        3
+    } else {
+        0
+    })
 }
-

@@ -101,7 +101,11 @@ fn run(cli: Cli) -> Result<i32> {
         Command::Import { file, json, strict } => import::run(&store, &file, json, strict),
         Command::Accounts { json } => show::accounts(&store, json),
         Command::Search { query, json, limit } => show::search(&store, &query, limit, json),
-        Command::History { domain, since, json } => show::history(&store, &domain, since.as_deref(), json),
+        Command::History {
+            domain,
+            since,
+            json,
+        } => show::history(&store, &domain, since.as_deref(), json),
         Command::Keys { command } => match command {
             KeysCommand::Set { source } => show::keys_set(&store, &source),
             KeysCommand::List { json } => show::keys_list(&store, json),
@@ -112,7 +116,10 @@ fn run(cli: Cli) -> Result<i32> {
 
 fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("PARTNERFORGE_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PARTNERFORGE_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .init();

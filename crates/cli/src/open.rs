@@ -10,10 +10,15 @@ use zeroize::Zeroizing;
 pub fn open_store(flag: Option<&Path>) -> Result<Store> {
     let dir = pf_store::resolve_data_dir(flag)?;
     match Store::open(&OpenOptions::new(&dir)) {
-        Err(StoreError::NeedPassphrase { path }) if std::io::stdin().is_terminal() || std::io::stderr().is_terminal() => {
+        Err(StoreError::NeedPassphrase { path })
+            if std::io::stdin().is_terminal() || std::io::stderr().is_terminal() =>
+        {
             let creating = !path.exists();
             let prompt = if creating {
-                format!("No OS keyring is available. Choose a passphrase for {}: ", path.display())
+                format!(
+                    "No OS keyring is available. Choose a passphrase for {}: ",
+                    path.display()
+                )
             } else {
                 format!("Passphrase for {}: ", path.display())
             };
@@ -24,7 +29,9 @@ pub fn open_store(flag: Option<&Path>) -> Result<Store> {
                     anyhow::bail!("the passphrases do not match; nothing was created");
                 }
             }
-            Ok(Store::open(&OpenOptions::new(&dir).key(KeySource::Passphrase(pass.to_string())))?)
+            Ok(Store::open(
+                &OpenOptions::new(&dir).key(KeySource::Passphrase(pass.to_string())),
+            )?)
         }
         other => Ok(other?),
     }

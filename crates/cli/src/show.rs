@@ -29,11 +29,21 @@ pub fn accounts(store: &Store, json: bool) -> Result<i32> {
                 opt(&a.region),
                 opt(&a.segment),
                 opt(&a.industry),
-                a.owner.as_ref().map(ToString::to_string).unwrap_or_default(),
+                a.owner
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
             ]
         })
         .collect();
-    out!("{}", table::render(&["NAME", "DOMAIN", "REGION", "SEGMENT", "INDUSTRY", "OWNER"], &rows).trim_end());
+    out!(
+        "{}",
+        table::render(
+            &["NAME", "DOMAIN", "REGION", "SEGMENT", "INDUSTRY", "OWNER"],
+            &rows
+        )
+        .trim_end()
+    );
     out!("{} accounts", all.len());
     Ok(0)
 }
@@ -50,9 +60,19 @@ pub fn search(store: &Store, query: &str, limit: usize, json: bool) -> Result<i3
     }
     let rows: Vec<Vec<String>> = hits
         .iter()
-        .map(|h| vec![h.name.clone(), h.domain.to_string(), h.field_label.clone(), h.snippet.clone()])
+        .map(|h| {
+            vec![
+                h.name.clone(),
+                h.domain.to_string(),
+                h.field_label.clone(),
+                h.snippet.clone(),
+            ]
+        })
         .collect();
-    out!("{}", table::render(&["NAME", "DOMAIN", "MATCHED IN", "SNIPPET"], &rows).trim_end());
+    out!(
+        "{}",
+        table::render(&["NAME", "DOMAIN", "MATCHED IN", "SNIPPET"], &rows).trim_end()
+    );
     Ok(0)
 }
 
@@ -62,12 +82,14 @@ fn parse_since(s: &str) -> Result<OffsetDateTime> {
         return Ok(t);
     }
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
-    let d = Date::parse(s.trim(), fmt).with_context(|| format!("--since `{s}`: expected YYYY-MM-DD or an RFC 3339 time"))?;
+    let d = Date::parse(s.trim(), fmt)
+        .with_context(|| format!("--since `{s}`: expected YYYY-MM-DD or an RFC 3339 time"))?;
     Ok(d.midnight().assume_utc())
 }
 
 pub fn history(store: &Store, domain: &str, since: Option<&str>, json: bool) -> Result<i32> {
-    let domain = Domain::parse(domain).with_context(|| format!("`{domain}` is not a company domain"))?;
+    let domain =
+        Domain::parse(domain).with_context(|| format!("`{domain}` is not a company domain"))?;
     let since = since.map(parse_since).transpose()?;
     let account = store.require_account(&domain)?;
     let changes = store.history(account.id, since)?;
@@ -91,18 +113,25 @@ pub fn history(store: &Store, domain: &str, since: Option<&str>, json: bool) -> 
             ]
         })
         .collect();
-    out!("{}", table::render(&["WHEN", "MODULE", "CHANGE", "SOURCES"], &rows).trim_end());
+    out!(
+        "{}",
+        table::render(&["WHEN", "MODULE", "CHANGE", "SOURCES"], &rows).trim_end()
+    );
     Ok(0)
 }
 
 fn source_id(s: &str) -> Result<SourceId> {
-    SourceId::new(s).map_err(|_| anyhow::anyhow!("`{s}` is not a source name (lower-case letters, digits and _)"))
+    SourceId::new(s).map_err(|_| {
+        anyhow::anyhow!("`{s}` is not a source name (lower-case letters, digits and _)")
+    })
 }
 
 pub fn keys_set(store: &Store, source: &str) -> Result<i32> {
     let source = source_id(source)?;
     let mut secret = zeroize::Zeroizing::new(String::new());
-    std::io::stdin().read_to_string(&mut secret).context("reading the key from standard input")?;
+    std::io::stdin()
+        .read_to_string(&mut secret)
+        .context("reading the key from standard input")?;
     store.set_api_key(&source, secret.trim())?;
     out!("stored the {source} key in the OS keyring");
     Ok(0)
@@ -122,7 +151,10 @@ pub fn keys_list(store: &Store, json: bool) -> Result<i32> {
         out!("no API keys stored");
         return Ok(0);
     }
-    let rows: Vec<Vec<String>> = names.iter().map(|(s, at)| vec![s.to_string(), at.format(&Rfc3339).unwrap_or_default()]).collect();
+    let rows: Vec<Vec<String>> = names
+        .iter()
+        .map(|(s, at)| vec![s.to_string(), at.format(&Rfc3339).unwrap_or_default()])
+        .collect();
     out!("{}", table::render(&["SOURCE", "SET AT"], &rows).trim_end());
     Ok(0)
 }

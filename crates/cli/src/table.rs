@@ -16,7 +16,10 @@ fn shorten(s: &str) -> String {
 
 /// Renders a header and rows as aligned columns separated by two spaces.
 pub fn render(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let cells: Vec<Vec<String>> = rows.iter().map(|r| r.iter().map(|c| shorten(c)).collect()).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| shorten(c)).collect())
+        .collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in &cells {
         for (i, c) in row.iter().enumerate() {
@@ -45,7 +48,10 @@ mod tests {
     #[test]
     fn columns_align_and_long_cells_are_shortened() {
         let long = "x".repeat(100);
-        let t = render(&["A", "B"], &[vec!["one".into(), "two".into()], vec![long, "b".into()]]);
+        let t = render(
+            &["A", "B"],
+            &[vec!["one".into(), "two".into()], vec![long, "b".into()]],
+        );
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines.len(), 3);
         assert!(lines[2].contains('…'));

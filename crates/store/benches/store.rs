@@ -10,11 +10,42 @@ use pf_store::{KeySource, OpenOptions, Store};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const MODULES: [ModuleId; 5] =
-    [ModuleId::COMPANY_PROFILE, ModuleId::TECH_STACK, ModuleId::TRAFFIC, ModuleId::HIRING, ModuleId::SEARCH_PROVIDER];
+const MODULES: [ModuleId; 5] = [
+    ModuleId::COMPANY_PROFILE,
+    ModuleId::TECH_STACK,
+    ModuleId::TRAFFIC,
+    ModuleId::HIRING,
+    ModuleId::SEARCH_PROVIDER,
+];
 const VERSIONS: usize = 4;
-const TECH: &[&str] = &["Algolia", "Elasticsearch", "Coveo", "Constructor", "Bloomreach", "Klevu", "Shopify", "Magento", "Salesforce Commerce", "Adobe Analytics", "Optimizely", "Segment"];
-const WORDS: &[&str] = &["search", "relevance", "personalisation", "checkout", "replatform", "headless", "mobile", "loyalty", "marketplace", "international", "engineer", "merchandising"];
+const TECH: &[&str] = &[
+    "Algolia",
+    "Elasticsearch",
+    "Coveo",
+    "Constructor",
+    "Bloomreach",
+    "Klevu",
+    "Shopify",
+    "Magento",
+    "Salesforce Commerce",
+    "Adobe Analytics",
+    "Optimizely",
+    "Segment",
+];
+const WORDS: &[&str] = &[
+    "search",
+    "relevance",
+    "personalisation",
+    "checkout",
+    "replatform",
+    "headless",
+    "mobile",
+    "loyalty",
+    "marketplace",
+    "international",
+    "engineer",
+    "merchandising",
+];
 
 struct Figures {
     seed: Duration,
@@ -37,9 +68,15 @@ fn module_data(i: usize, m: ModuleId, v: usize) -> serde_json::Value {
     let w = |k: usize| WORDS[(i * 7 + k + v) % WORDS.len()];
     match m.number() {
         2 => serde_json::json!({"technologies": [t(0), t(3), t(5)], "version": v}),
-        4 => serde_json::json!({"jobs": [{"title": format!("Senior {} {}", w(0), w(1)), "posted": v}]}),
-        6 => serde_json::json!({"search_provider": t(v), "evidence": format!("script tag {}", t(v))}),
-        _ => serde_json::json!({"summary": format!("{} {} {} initiative {}", w(0), w(2), w(4), v), "score": (i * 31 + v) % 100}),
+        4 => {
+            serde_json::json!({"jobs": [{"title": format!("Senior {} {}", w(0), w(1)), "posted": v}]})
+        }
+        6 => {
+            serde_json::json!({"search_provider": t(v), "evidence": format!("script tag {}", t(v))})
+        }
+        _ => {
+            serde_json::json!({"summary": format!("{} {} {} initiative {}", w(0), w(2), w(4), v), "score": (i * 31 + v) % 100})
+        }
     }
 }
 
@@ -70,7 +107,8 @@ fn seed(store: &Store, accounts: usize) -> Vec<AccountId> {
                     for v in 0..VERSIONS {
                         let at = base + time::Duration::days((v * 30) as i64);
                         for m in MODULES {
-                            let cite = SourceRef::new(source.clone(), "domain-api", None, at, 0.9).expect("ref");
+                            let cite = SourceRef::new(source.clone(), "domain-api", None, at, 0.9)
+                                .expect("ref");
                             let intel = Intelligence::new(module_data(i, m, v), cite, []);
                             s.put_intelligence(*id, m, &intel, at, at + time::Duration::days(30))?;
                         }
@@ -84,7 +122,10 @@ fn seed(store: &Store, accounts: usize) -> Vec<AccountId> {
 }
 
 fn fortune() -> Option<Vec<u8>> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/fortune1000_2024.csv")).ok()
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/fortune1000_2024.csv"),
+    )
+    .ok()
 }
 
 fn run(label: &str, key: KeySource, accounts: usize) -> Figures {
@@ -117,7 +158,11 @@ fn run(label: &str, key: KeySource, accounts: usize) -> Figures {
     for n in 0..2000 {
         let q = match n % 4 {
             0 => TECH[n % TECH.len()].to_owned(),
-            1 => format!("{} {}", WORDS[n % WORDS.len()], WORDS[(n / 3) % WORDS.len()]),
+            1 => format!(
+                "{} {}",
+                WORDS[n % WORDS.len()],
+                WORDS[(n / 3) % WORDS.len()]
+            ),
             2 => format!("company {}", n % 10_000),
             _ => WORDS[n % WORDS.len()][..4].to_owned(),
         };
@@ -128,9 +173,12 @@ fn run(label: &str, key: KeySource, accounts: usize) -> Figures {
     drop(store);
 
     let import_dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(&OpenOptions::new(import_dir.path()).key(key)).expect("open import store");
+    let store =
+        Store::open(&OpenOptions::new(import_dir.path()).key(key)).expect("open import store");
     let csv = fortune().unwrap_or_else(|| {
-        eprintln!("({label}: shared/data/fortune1000_2024.csv not found; importing 1,000 generated rows)");
+        eprintln!(
+            "({label}: shared/data/fortune1000_2024.csv not found; importing 1,000 generated rows)"
+        );
         let mut s = String::from("Company,Website,Number_of_employees\n");
         for i in 0..1000 {
             s.push_str(&format!("Company {i},https://www.firm{i}.com,{}\n", i * 10));
@@ -160,28 +208,58 @@ fn ms(d: Duration) -> String {
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` does not: keep that run tiny.
     let benching = std::env::args().any(|a| a == "--bench");
-    let accounts: usize = std::env::var("PF_BENCH_ACCOUNTS").ok().and_then(|v| v.parse().ok()).unwrap_or(if benching { 10_000 } else { 200 });
+    let accounts: usize = std::env::var("PF_BENCH_ACCOUNTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if benching { 10_000 } else { 200 });
     // The keyring path (a raw 32-byte key) is what a desktop user has; a passphrase adds Argon2id
     // to every open. Use the keyring when one is reachable, and say which was measured.
     let probe = tempfile::tempdir().expect("tempdir");
-    let keyring_works = Store::open(&OpenOptions::new(probe.path()).key(KeySource::Keyring)).is_ok();
+    let keyring_works =
+        Store::open(&OpenOptions::new(probe.path()).key(KeySource::Keyring)).is_ok();
     let _ = pf_store::delete_database_key(probe.path());
     let (key, key_label) = if keyring_works {
         (KeySource::Keyring, "OS keyring key")
     } else {
-        (KeySource::Passphrase("bench passphrase".into()), "passphrase key (Argon2id on open)")
+        (
+            KeySource::Passphrase("bench passphrase".into()),
+            "passphrase key (Argon2id on open)",
+        )
     };
     let enc = run("encrypted", key, accounts);
     let plain = run("unencrypted", KeySource::Unencrypted, accounts);
-    println!("\npf-store benchmark: {accounts} accounts, {} search documents, {} history snapshots; encrypted with {key_label}", enc.docs, enc.snapshots);
-    println!("{:<38} {:>14} {:>14} {:>7}", "measure", "encrypted", "unencrypted", "ratio");
+    println!(
+        "\npf-store benchmark: {accounts} accounts, {} search documents, {} history snapshots; encrypted with {key_label}",
+        enc.docs, enc.snapshots
+    );
+    println!(
+        "{:<38} {:>14} {:>14} {:>7}",
+        "measure", "encrypted", "unencrypted", "ratio"
+    );
     let row = |name: &str, e: Duration, p: Duration| {
-        println!("{name:<38} {:>14} {:>14} {:>6.2}x", ms(e), ms(p), e.as_secs_f64() / p.as_secs_f64().max(1e-9));
+        println!(
+            "{name:<38} {:>14} {:>14} {:>6.2}x",
+            ms(e),
+            ms(p),
+            e.as_secs_f64() / p.as_secs_f64().max(1e-9)
+        );
     };
     row("seed (accounts+intelligence+history)", enc.seed, plain.seed);
-    row("open to first query", enc.open_first_query, plain.open_first_query);
-    row("read one account's intelligence p50", enc.read.0, plain.read.0);
-    row("read one account's intelligence p99", enc.read.1, plain.read.1);
+    row(
+        "open to first query",
+        enc.open_first_query,
+        plain.open_first_query,
+    );
+    row(
+        "read one account's intelligence p50",
+        enc.read.0,
+        plain.read.0,
+    );
+    row(
+        "read one account's intelligence p99",
+        enc.read.1,
+        plain.read.1,
+    );
     row("FTS search p50", enc.fts.0, plain.fts.0);
     row("FTS search p99", enc.fts.1, plain.fts.1);
     row("import Fortune 1000 CSV", enc.import, plain.import);

@@ -20,7 +20,9 @@ pub enum UpsertOutcome {
 impl UpsertOutcome {
     pub fn id(&self) -> AccountId {
         match self {
-            UpsertOutcome::Inserted(id) | UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id) => *id,
+            UpsertOutcome::Inserted(id)
+            | UpsertOutcome::Updated(id)
+            | UpsertOutcome::Unchanged(id) => *id,
         }
     }
 }
@@ -45,7 +47,9 @@ fn row_to_account(r: &Row<'_>) -> rusqlite::Result<Result<Account, StoreError>> 
     let updated: String = r.get(13)?;
     let build = || -> Result<Account, StoreError> {
         Ok(Account {
-            id: id.parse().map_err(|_| StoreError::Corrupt(format!("account id `{id}`")))?,
+            id: id
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("account id `{id}`")))?,
             domain: Domain::parse(&domain).map_err(|e| StoreError::Corrupt(e.to_string()))?,
             name: r.get(2)?,
             region: r.get(3)?,
@@ -70,7 +74,11 @@ fn merge(old: &Account, new: &NewAccount) -> Account {
     Account {
         id: old.id,
         domain: old.domain.clone(),
-        name: new.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| old.name.clone()),
+        name: new
+            .name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| old.name.clone()),
         region: pick(&new.region, &old.region),
         country: pick(&new.country, &old.country),
         segment: pick(&new.segment, &old.segment),
@@ -79,7 +87,11 @@ fn merge(old: &Account, new: &NewAccount) -> Account {
         revenue_usd: new.revenue_usd.or(old.revenue_usd),
         owner: new.owner.clone().or_else(|| old.owner.clone()),
         territory: pick(&new.territory, &old.territory),
-        tags: if new.tags.is_empty() { old.tags.clone() } else { normalise_tags(new.tags.iter().map(String::as_str)) },
+        tags: if new.tags.is_empty() {
+            old.tags.clone()
+        } else {
+            normalise_tags(new.tags.iter().map(String::as_str))
+        },
         created_at: old.created_at,
         updated_at: old.updated_at,
     }
@@ -89,7 +101,9 @@ fn merge(old: &Account, new: &NewAccount) -> Account {
 fn name_from_domain(d: &Domain) -> String {
     let first = d.as_str().split('.').next().unwrap_or(d.as_str());
     let mut c = first.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 impl Store {
@@ -139,31 +153,44 @@ impl Store {
 
     /// Every account, by name.
     pub fn list_accounts(&self) -> Result<Vec<Account>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {COLUMNS} FROM accounts ORDER BY name COLLATE NOCASE, domain"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM accounts ORDER BY name COLLATE NOCASE, domain"
+        ))?;
         let rows = stmt.query_map([], row_to_account)?;
         rows.map(|r| r?).collect()
     }
 
     /// The number of accounts.
     pub fn count_accounts(&self) -> Result<u64, StoreError> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
         Ok(to_u64(Some(n)).unwrap_or(0))
     }
 
     /// The account with this domain, if any.
     pub fn account_by_domain(&self, domain: &Domain) -> Result<Option<Account>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {COLUMNS} FROM accounts WHERE domain = ?1"))?;
-        stmt.query_row([domain.as_str()], row_to_account).optional()?.transpose()
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM accounts WHERE domain = ?1"))?;
+        stmt.query_row([domain.as_str()], row_to_account)
+            .optional()?
+            .transpose()
     }
 
     /// The account with this id, if any.
     pub fn account(&self, id: AccountId) -> Result<Option<Account>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"))?;
-        stmt.query_row([id.to_string()], row_to_account).optional()?.transpose()
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM accounts WHERE id = ?1"))?;
+        stmt.query_row([id.to_string()], row_to_account)
+            .optional()?
+            .transpose()
     }
 
     /// Resolves a domain to its account or says it is not there.
     pub fn require_account(&self, domain: &Domain) -> Result<Account, StoreError> {
-        self.account_by_domain(domain)?.ok_or_else(|| StoreError::AccountNotFound(domain.to_string()))
+        self.account_by_domain(domain)?
+            .ok_or_else(|| StoreError::AccountNotFound(domain.to_string()))
     }
 }

@@ -29,12 +29,15 @@ impl Store {
 
     /// The names of the sources that have a key, with when it was set. Never the values.
     pub fn api_key_names(&self) -> Result<Vec<(SourceId, time::OffsetDateTime)>, StoreError> {
-        let mut stmt = self.conn.prepare_cached("SELECT source, set_at FROM api_key_names ORDER BY source")?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT source, set_at FROM api_key_names ORDER BY source")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
             let (source, at) = row?;
-            let source = SourceId::new(&source).map_err(|_| StoreError::Corrupt(format!("source `{source}`")))?;
+            let source = SourceId::new(&source)
+                .map_err(|_| StoreError::Corrupt(format!("source `{source}`")))?;
             out.push((source, ts::parse(&at)?));
         }
         Ok(out)
@@ -48,7 +51,10 @@ impl Store {
     /// Removes a source's key from the keyring and its name from the list.
     pub fn delete_api_key(&self, source: &SourceId) -> Result<bool, StoreError> {
         let removed = secret::delete(&keyring_user(source))?;
-        let n = self.conn.execute("DELETE FROM api_key_names WHERE source = ?1", [source.as_str()])?;
+        let n = self.conn.execute(
+            "DELETE FROM api_key_names WHERE source = ?1",
+            [source.as_str()],
+        )?;
         Ok(removed || n > 0)
     }
 }

@@ -79,14 +79,22 @@ impl Store {
             "SELECT domain, module, state, result, detail FROM job_checkpoints WHERE job_id = ?1 ORDER BY domain, module",
         )?;
         let rows = stmt.query_map([job.as_str()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, Option<String>>(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (domain, module, state, result, detail) = row?;
             out.push(Checkpoint {
                 domain: Domain::parse(&domain).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                module: module.parse().map_err(|_| StoreError::Corrupt(format!("module `{module}`")))?,
+                module: module
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("module `{module}`")))?,
                 state: match state.as_str() {
                     "done" => CheckpointState::Done,
                     "failed" => CheckpointState::Failed,
@@ -101,6 +109,9 @@ impl Store {
 
     /// Forgets a finished job's checkpoints.
     pub fn clear_checkpoints(&self, job: &JobId) -> Result<usize, StoreError> {
-        Ok(self.conn.execute("DELETE FROM job_checkpoints WHERE job_id = ?1", [job.as_str()])?)
+        Ok(self.conn.execute(
+            "DELETE FROM job_checkpoints WHERE job_id = ?1",
+            [job.as_str()],
+        )?)
     }
 }

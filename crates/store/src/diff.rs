@@ -11,12 +11,20 @@ fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, Value>) {
     match v {
         Value::Object(map) if !map.is_empty() => {
             for (k, child) in map {
-                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let path = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 flatten(&path, child, out);
             }
         }
         other => {
-            let key = if prefix.is_empty() { "value".to_owned() } else { prefix.to_owned() };
+            let key = if prefix.is_empty() {
+                "value".to_owned()
+            } else {
+                prefix.to_owned()
+            };
             out.insert(key, other.clone());
         }
     }
@@ -28,7 +36,14 @@ fn show(v: Option<&Value>) -> String {
         Some(Value::String(s)) if s.is_empty() => "none".to_owned(),
         Some(Value::String(s)) => s.clone(),
         Some(Value::Array(items)) if items.is_empty() => "none".to_owned(),
-        Some(Value::Array(items)) => format!("[{}]", items.iter().map(|i| show(Some(i))).collect::<Vec<_>>().join(", ")),
+        Some(Value::Array(items)) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|i| show(Some(i)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Some(other) => other.to_string(),
     }
 }
@@ -52,10 +67,25 @@ fn scalar_items(v: Option<&Value>) -> Option<Vec<String>> {
 fn describe(path: &str, old: Option<&Value>, new: Option<&Value>) -> String {
     let both_lists = matches!(old, Some(Value::Array(_))) || matches!(new, Some(Value::Array(_)));
     if both_lists && let (Some(o), Some(n)) = (scalar_items(old), scalar_items(new)) {
-        let added: Vec<String> = n.iter().filter(|x| !o.contains(x)).map(|x| format!("+{x}")).collect();
-        let removed: Vec<String> = o.iter().filter(|x| !n.contains(x)).map(|x| format!("-{x}")).collect();
+        let added: Vec<String> = n
+            .iter()
+            .filter(|x| !o.contains(x))
+            .map(|x| format!("+{x}"))
+            .collect();
+        let removed: Vec<String> = o
+            .iter()
+            .filter(|x| !n.contains(x))
+            .map(|x| format!("-{x}"))
+            .collect();
         if !added.is_empty() || !removed.is_empty() {
-            return format!("{path}: {}", added.into_iter().chain(removed).collect::<Vec<_>>().join(" "));
+            return format!(
+                "{path}: {}",
+                added
+                    .into_iter()
+                    .chain(removed)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
         }
         return format!("{path}: reordered");
     }
@@ -77,14 +107,21 @@ pub(crate) fn summarise(old: Option<&Value>, new: &Value) -> Option<String> {
     let changes: Vec<String> = paths
         .into_iter()
         .filter(|p| before.get(*p) != after.get(*p))
-        .filter(|p| show(before.get(*p)) != show(after.get(*p)) || matches!(after.get(*p), Some(Value::Array(_))))
+        .filter(|p| {
+            show(before.get(*p)) != show(after.get(*p))
+                || matches!(after.get(*p), Some(Value::Array(_)))
+        })
         .map(|p| describe(p, before.get(p), after.get(p)))
         .collect();
     if changes.is_empty() {
         return None;
     }
     let extra = changes.len().saturating_sub(MAX_SHOWN);
-    let mut text = changes.into_iter().take(MAX_SHOWN).collect::<Vec<_>>().join("; ");
+    let mut text = changes
+        .into_iter()
+        .take(MAX_SHOWN)
+        .collect::<Vec<_>>()
+        .join("; ");
     if extra > 0 {
         text.push_str(&format!("; and {extra} more"));
     }
@@ -98,13 +135,19 @@ mod tests {
 
     #[test]
     fn a_removed_provider_reads_as_value_to_none() {
-        let s = summarise(Some(&json!({"search_provider": "Elasticsearch"})), &json!({"search_provider": null}));
+        let s = summarise(
+            Some(&json!({"search_provider": "Elasticsearch"})),
+            &json!({"search_provider": null}),
+        );
         assert_eq!(s.as_deref(), Some("search_provider: Elasticsearch -> none"));
     }
 
     #[test]
     fn list_changes_show_additions_and_removals() {
-        let s = summarise(Some(&json!({"technologies": ["Shopify", "Klevu"]})), &json!({"technologies": ["Shopify", "Algolia"]}));
+        let s = summarise(
+            Some(&json!({"technologies": ["Shopify", "Klevu"]})),
+            &json!({"technologies": ["Shopify", "Algolia"]}),
+        );
         assert_eq!(s.as_deref(), Some("technologies: +Algolia -Klevu"));
     }
 
@@ -122,7 +165,8 @@ mod tests {
 
     #[test]
     fn long_change_lists_are_counted_not_spelled_out() {
-        let new: serde_json::Map<String, Value> = (0..20).map(|i| (format!("f{i:02}"), json!(i))).collect();
+        let new: serde_json::Map<String, Value> =
+            (0..20).map(|i| (format!("f{i:02}"), json!(i))).collect();
         let s = summarise(None, &Value::Object(new)).unwrap_or_default();
         assert!(s.ends_with("; and 8 more"), "{s}");
     }

@@ -7,24 +7,38 @@ use std::path::PathBuf;
 pub enum StoreError {
     #[error("the database key or passphrase is wrong, or {path} is not a PartnerForge database")]
     WrongKey { path: PathBuf },
-    #[error("{path} was created with the OS keyring, but its key is not in the keyring; refusing to create a new database over it")]
+    #[error(
+        "{path} was created with the OS keyring, but its key is not in the keyring; refusing to create a new database over it"
+    )]
     KeyMissing { path: PathBuf },
-    #[error("{path} is protected by a passphrase: set PARTNERFORGE_PASSPHRASE or enter it when asked")]
+    #[error(
+        "{path} is protected by a passphrase: set PARTNERFORGE_PASSPHRASE or enter it when asked"
+    )]
     NeedPassphrase { path: PathBuf },
-    #[error("{path} is keyed by the OS keyring, not by a passphrase: unset PARTNERFORGE_PASSPHRASE to open it")]
+    #[error(
+        "{path} is keyed by the OS keyring, not by a passphrase: unset PARTNERFORGE_PASSPHRASE to open it"
+    )]
     NotPassphraseKeyed { path: PathBuf },
     #[error("no usable OS keyring ({reason}); set PARTNERFORGE_PASSPHRASE or give a passphrase")]
     KeyringUnavailable { reason: String },
     #[error("the passphrase is empty")]
     EmptyPassphrase,
-    #[error("the database has schema version {found}, newer than this app supports ({supported}); update PartnerForge")]
+    #[error(
+        "the database has schema version {found}, newer than this app supports ({supported}); update PartnerForge"
+    )]
     TooNew { found: u32, supported: u32 },
     #[error("migration {name} failed: {source}")]
-    Migration { name: String, source: rusqlite::Error },
+    Migration {
+        name: String,
+        source: rusqlite::Error,
+    },
     #[error("no data directory: pass --data-dir or set PARTNERFORGE_DATA_DIR")]
     NoDataDir,
     #[error("{what}: {source}")]
-    Io { what: String, source: std::io::Error },
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     #[error("unsourced intelligence refused: every fact needs a source")]
     Unsourced,
     #[error("account `{0}` not found")]
@@ -72,6 +86,9 @@ impl StoreError {
     }
 
     pub(crate) fn io(what: impl Into<String>, source: std::io::Error) -> Self {
-        StoreError::Io { what: what.into(), source }
+        StoreError::Io {
+            what: what.into(),
+            source,
+        }
     }
 }

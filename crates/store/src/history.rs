@@ -20,20 +20,32 @@ pub struct Snapshot {
 
 impl Store {
     /// An account's changes, oldest first, optionally only those at or after `since`.
-    pub fn history(&self, account: AccountId, since: Option<OffsetDateTime>) -> Result<Vec<Snapshot>, StoreError> {
+    pub fn history(
+        &self,
+        account: AccountId,
+        since: Option<OffsetDateTime>,
+    ) -> Result<Vec<Snapshot>, StoreError> {
         let since = since.map(ts::format).unwrap_or_default();
         let mut stmt = self.conn.prepare_cached(
             "SELECT module, recorded_at, summary, data, sources FROM history
              WHERE account_id = ?1 AND recorded_at >= ?2 ORDER BY recorded_at, id",
         )?;
         let rows = stmt.query_map(rusqlite::params![account.to_string(), since], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (module, at, summary, data, sources) = row?;
             out.push(Snapshot {
-                module: module.parse().map_err(|_| StoreError::Corrupt(format!("module `{module}`")))?,
+                module: module
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("module `{module}`")))?,
                 recorded_at: ts::parse(&at)?,
                 summary,
                 data: serde_json::from_str(&data)?,
@@ -45,7 +57,9 @@ impl Store {
 
     /// The number of history snapshots in the store.
     pub fn count_snapshots(&self) -> Result<u64, StoreError> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM history", [], |r| r.get(0))?;
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM history", [], |r| r.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }

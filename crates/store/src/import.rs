@@ -27,13 +27,18 @@ enum Column {
 
 /// Header text lower-cased with everything but letters and digits removed.
 fn squash(h: &str) -> String {
-    h.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    h.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn column_for(header: &str) -> Option<Column> {
     Some(match squash(header).as_str() {
-        "domain" | "website" | "url" | "site" | "web" | "homepage" | "companywebsite" | "companydomain" | "websiteurl" => Column::Domain,
-        "name" | "company" | "companyname" | "account" | "accountname" | "organisation" | "organization" => Column::Name,
+        "domain" | "website" | "url" | "site" | "web" | "homepage" | "companywebsite"
+        | "companydomain" | "websiteurl" => Column::Domain,
+        "name" | "company" | "companyname" | "account" | "accountname" | "organisation"
+        | "organization" => Column::Name,
         "region" | "geo" => Column::Region,
         "country" | "hqcountry" => Column::Country,
         "segment" => Column::Segment,
@@ -68,13 +73,19 @@ pub struct ImportReport {
 }
 
 fn number(raw: &str, what: &str) -> Result<Option<f64>, String> {
-    let t = raw.trim().trim_start_matches('$').replace([',', '_', ' '], "");
+    let t = raw
+        .trim()
+        .trim_start_matches('$')
+        .replace([',', '_', ' '], "");
     if t.is_empty() || t == "-" {
         return Ok(None);
     }
     match t.parse::<f64>() {
         Ok(n) if n.is_finite() && n >= 0.0 => Ok(Some(n)),
-        _ => Err(format!("{what} `{}` is not a non-negative number", raw.trim())),
+        _ => Err(format!(
+            "{what} `{}` is not a non-negative number",
+            raw.trim()
+        )),
     }
 }
 
@@ -84,7 +95,10 @@ fn text(raw: &str) -> Option<String> {
 }
 
 /// Builds an account from one row, or says why the row is rejected.
-fn row_to_account(columns: &[Option<Column>], row: &csv::StringRecord) -> Result<NewAccount, String> {
+fn row_to_account(
+    columns: &[Option<Column>],
+    row: &csv::StringRecord,
+) -> Result<NewAccount, String> {
     let mut acc = NewAccount::default();
     let mut saw_domain_column = false;
     for (col, value) in columns.iter().zip(row.iter()) {
@@ -95,7 +109,8 @@ fn row_to_account(columns: &[Option<Column>], row: &csv::StringRecord) -> Result
                 if value.trim().is_empty() {
                     return Err("the domain is empty".into());
                 }
-                let d = Domain::parse(value).map_err(|e| format!("domain `{}`: {e}", value.trim()))?;
+                let d =
+                    Domain::parse(value).map_err(|e| format!("domain `{}`: {e}", value.trim()))?;
                 acc.domain = Some(d);
             }
             Column::Name => acc.name = text(value),
@@ -103,15 +118,22 @@ fn row_to_account(columns: &[Option<Column>], row: &csv::StringRecord) -> Result
             Column::Country => acc.country = text(value),
             Column::Segment => acc.segment = text(value),
             Column::Industry => acc.industry = text(value),
-            Column::Employees => acc.employees = number(value, "employees")?.map(|n| n.round() as u64),
-            Column::Revenue => acc.revenue_usd = number(value, "revenue")?.map(|n| n.round() as u64),
+            Column::Employees => {
+                acc.employees = number(value, "employees")?.map(|n| n.round() as u64)
+            }
+            Column::Revenue => {
+                acc.revenue_usd = number(value, "revenue")?.map(|n| n.round() as u64)
+            }
             Column::RevenueMillions => {
                 if acc.revenue_usd.is_none() {
-                    acc.revenue_usd = number(value, "revenue")?.map(|n| (n * 1_000_000.0).round() as u64);
+                    acc.revenue_usd =
+                        number(value, "revenue")?.map(|n| (n * 1_000_000.0).round() as u64);
                 }
             }
             Column::Owner => {
-                acc.owner = text(value).map(|o| UserId::new(&o).map_err(|_| format!("owner `{o}` is not a user id"))).transpose()?;
+                acc.owner = text(value)
+                    .map(|o| UserId::new(&o).map_err(|_| format!("owner `{o}` is not a user id")))
+                    .transpose()?;
             }
             Column::Territory => acc.territory = text(value),
             Column::Tags => acc.tags = vec![value.to_owned()],
@@ -132,8 +154,14 @@ impl Store {
 }
 
 fn import(store: &Store, input: impl Read) -> Result<ImportReport, StoreError> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::Headers).from_reader(input);
-    let headers = reader.headers().map_err(|e| StoreError::Import(format!("no readable header row: {e}")))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::Headers)
+        .from_reader(input);
+    let headers = reader
+        .headers()
+        .map_err(|e| StoreError::Import(format!("no readable header row: {e}")))?
+        .clone();
     let mut columns: Vec<Option<Column>> = Vec::with_capacity(headers.len());
     for h in headers.iter() {
         let c = column_for(h.trim_start_matches('\u{feff}'));
@@ -141,7 +169,9 @@ fn import(store: &Store, input: impl Read) -> Result<ImportReport, StoreError> {
         columns.push(c.filter(|c| !columns.contains(&Some(*c))));
     }
     if !columns.contains(&Some(Column::Domain)) {
-        return Err(StoreError::Import("no domain column (looked for: domain, website, url, site, homepage)".into()));
+        return Err(StoreError::Import(
+            "no domain column (looked for: domain, website, url, site, homepage)".into(),
+        ));
     }
     let mut report = ImportReport::default();
     store.batch(|store| {
@@ -153,7 +183,10 @@ fn import(store: &Store, input: impl Read) -> Result<ImportReport, StoreError> {
                 Ok(true) => {}
                 Err(e) => {
                     let line = e.position().map(|p| p.line()).unwrap_or(line);
-                    report.rejected.push(RejectedRow { line, reason: format!("unreadable row: {e}") });
+                    report.rejected.push(RejectedRow {
+                        line,
+                        reason: format!("unreadable row: {e}"),
+                    });
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         break;
                     }
@@ -177,7 +210,6 @@ fn import(store: &Store, input: impl Read) -> Result<ImportReport, StoreError> {
     })?;
     Ok(report)
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -79,39 +79,77 @@ impl Store {
     }
 
     /// Every module result stored for an account, in module order.
-    pub fn intelligence_for(&self, account: AccountId) -> Result<Vec<StoredIntelligence>, StoreError> {
+    pub fn intelligence_for(
+        &self,
+        account: AccountId,
+    ) -> Result<Vec<StoredIntelligence>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT module, data, sources, fetched_at, expires_at FROM intelligence
              WHERE account_id = ?1 ORDER BY module",
         )?;
         let rows = stmt.query_map([account.to_string()], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (module, data, sources, fetched, expires) = row?;
-            out.push(decode(account, &module, &data, &sources, &fetched, &expires)?);
+            out.push(decode(
+                account, &module, &data, &sources, &fetched, &expires,
+            )?);
         }
         Ok(out)
     }
 
     /// One module's result for an account.
-    pub fn module_intelligence(&self, account: AccountId, module: ModuleId) -> Result<Option<StoredIntelligence>, StoreError> {
+    pub fn module_intelligence(
+        &self,
+        account: AccountId,
+        module: ModuleId,
+    ) -> Result<Option<StoredIntelligence>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT data, sources, fetched_at, expires_at FROM intelligence WHERE account_id = ?1 AND module = ?2",
         )?;
         let row = stmt
             .query_row(params![account.to_string(), module.to_string()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
             })
             .optional()?;
-        row.map(|(data, sources, fetched, expires)| decode(account, &module.to_string(), &data, &sources, &fetched, &expires))
-            .transpose()
+        row.map(|(data, sources, fetched, expires)| {
+            decode(
+                account,
+                &module.to_string(),
+                &data,
+                &sources,
+                &fetched,
+                &expires,
+            )
+        })
+        .transpose()
     }
 }
 
-fn decode(account: AccountId, module: &str, data: &str, sources: &str, fetched: &str, expires: &str) -> Result<StoredIntelligence, StoreError> {
-    let module: ModuleId = module.parse().map_err(|_| StoreError::Corrupt(format!("module `{module}`")))?;
+fn decode(
+    account: AccountId,
+    module: &str,
+    data: &str,
+    sources: &str,
+    fetched: &str,
+    expires: &str,
+) -> Result<StoredIntelligence, StoreError> {
+    let module: ModuleId = module
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("module `{module}`")))?;
     let data: serde_json::Value = serde_json::from_str(data)?;
     let sources: Vec<SourceRef> = serde_json::from_str(sources)?;
     let mut it = sources.into_iter();

@@ -74,25 +74,40 @@ fn random_bytes<const N: usize>() -> Zeroizing<[u8; N]> {
 
 /// Derives the key from a passphrase. A new database gets a new salt file; an existing one must
 /// already have one (else it was made with the keyring).
-pub(crate) fn from_passphrase(passphrase: &str, dir: &Path, db_exists: bool) -> Result<HexKey, StoreError> {
+pub(crate) fn from_passphrase(
+    passphrase: &str,
+    dir: &Path,
+    db_exists: bool,
+) -> Result<HexKey, StoreError> {
     if passphrase.is_empty() {
         return Err(StoreError::EmptyPassphrase);
     }
     let salt_path = dir.join(SALT_FILE);
     let salt_file = if salt_path.exists() {
-        let text = std::fs::read_to_string(&salt_path).map_err(|e| StoreError::io("reading the salt file", e))?;
-        serde_json::from_str::<SaltFile>(&text).map_err(|_| StoreError::Corrupt(format!("{} is damaged", salt_path.display())))?
+        let text = std::fs::read_to_string(&salt_path)
+            .map_err(|e| StoreError::io("reading the salt file", e))?;
+        serde_json::from_str::<SaltFile>(&text)
+            .map_err(|_| StoreError::Corrupt(format!("{} is damaged", salt_path.display())))?
     } else if db_exists {
-        return Err(StoreError::NotPassphraseKeyed { path: dir.join(crate::DB_FILE) });
+        return Err(StoreError::NotPassphraseKeyed {
+            path: dir.join(crate::DB_FILE),
+        });
     } else {
         let salt = random_bytes::<16>();
-        let file = SaltFile { kdf: "argon2id".into(), m_kib: 19_456, t: 2, p: 1, salt: hex(salt.as_ref()).to_string() };
+        let file = SaltFile {
+            kdf: "argon2id".into(),
+            m_kib: 19_456,
+            t: 2,
+            p: 1,
+            salt: hex(salt.as_ref()).to_string(),
+        };
         let text = serde_json::to_string_pretty(&file)?;
         std::fs::write(&salt_path, text).map_err(|e| StoreError::io("writing the salt file", e))?;
         file
     };
     let salt = unhex(&salt_file.salt).ok_or_else(|| StoreError::Corrupt("bad salt".into()))?;
-    let params = Params::new(salt_file.m_kib, salt_file.t, salt_file.p, Some(32)).map_err(|_| StoreError::KeyDerivation)?;
+    let params = Params::new(salt_file.m_kib, salt_file.t, salt_file.p, Some(32))
+        .map_err(|_| StoreError::KeyDerivation)?;
     let mut out = Zeroizing::new([0_u8; 32]);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(passphrase.as_bytes(), &salt, out.as_mut())
@@ -101,16 +116,25 @@ pub(crate) fn from_passphrase(passphrase: &str, dir: &Path, db_exists: bool) -> 
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// The keyring account name of a database key: one per database file.
 fn db_key_user(db_path: &Path) -> String {
-    let canonical = db_path.parent().and_then(|p| p.canonicalize().ok()).map(|p| p.join(crate::DB_FILE));
-    format!("database-key:{}", canonical.as_deref().unwrap_or(db_path).display())
+    let canonical = db_path
+        .parent()
+        .and_then(|p| p.canonicalize().ok())
+        .map(|p| p.join(crate::DB_FILE));
+    format!(
+        "database-key:{}",
+        canonical.as_deref().unwrap_or(db_path).display()
+    )
 }
 
 /// Reads the database key from the keyring, or creates one for a new database.
@@ -118,8 +142,12 @@ pub(crate) fn from_keyring(db_path: &Path, db_exists: bool) -> Result<HexKey, St
     let user = db_key_user(db_path);
     match crate::key::secret::get(&user)? {
         Some(k) if k.len() == 64 && unhex(&k).is_some() => Ok(k),
-        Some(_) => Err(StoreError::Corrupt("the keyring entry for the database key is damaged".into())),
-        None if db_exists => Err(StoreError::KeyMissing { path: db_path.to_path_buf() }),
+        Some(_) => Err(StoreError::Corrupt(
+            "the keyring entry for the database key is damaged".into(),
+        )),
+        None if db_exists => Err(StoreError::KeyMissing {
+            path: db_path.to_path_buf(),
+        }),
         None => {
             let key = hex(random_bytes::<32>().as_ref());
             crate::key::secret::set(&user, &key)?;
@@ -156,7 +184,9 @@ mod tests {
     #[test]
     fn an_existing_keyring_database_is_not_opened_by_passphrase() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let err = from_passphrase("pw", dir.path(), true).err().map(|e| e.code());
+        let err = from_passphrase("pw", dir.path(), true)
+            .err()
+            .map(|e| e.code());
         assert_eq!(err, Some("store.not_passphrase_keyed"));
     }
 

@@ -30,7 +30,7 @@ pub use error::StoreError;
 pub use history::Snapshot;
 pub use import::{ImportReport, RejectedRow};
 pub use intelligence::StoredIntelligence;
-pub use key::{KEYRING_SERVICE, delete_database_key, KeySource, PASSPHRASE_ENV, SALT_FILE};
+pub use key::{KEYRING_SERVICE, KeySource, PASSPHRASE_ENV, SALT_FILE, delete_database_key};
 pub use search::SearchHit;
 pub use store::{OpenOptions, Pragmas, Store};
 pub use usage::{UsageRecord, UsageStatus};

@@ -26,7 +26,11 @@ pub(crate) fn apply(conn: &mut Connection) -> Result<(), StoreError> {
     }
     for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > found) {
         let tx = conn.transaction()?;
-        tx.execute_batch(sql).map_err(|source| StoreError::Migration { name: (*name).to_owned(), source })?;
+        tx.execute_batch(sql)
+            .map_err(|source| StoreError::Migration {
+                name: (*name).to_owned(),
+                source,
+            })?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
         tracing::info!(migration = name, "applied store migration");
@@ -52,7 +56,8 @@ mod tests {
         apply(&mut conn).expect("first apply");
         apply(&mut conn).expect("second apply changes nothing");
         assert_eq!(current_version(&conn).ok(), Some(latest()));
-        conn.pragma_update(None, "user_version", latest() + 1).expect("bump");
+        conn.pragma_update(None, "user_version", latest() + 1)
+            .expect("bump");
         let err = apply(&mut conn).err().map(|e| e.code());
         assert_eq!(err, Some("store.too_new"));
     }

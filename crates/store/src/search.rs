@@ -38,7 +38,11 @@ pub(crate) fn to_match_expression(query: &str) -> Option<String> {
         .take(MAX_TERMS)
         .map(|w| format!("\"{}\"*", w.to_lowercase()))
         .collect();
-    if terms.is_empty() { None } else { Some(terms.join(" ")) }
+    if terms.is_empty() {
+        None
+    } else {
+        Some(terms.join(" "))
+    }
 }
 
 fn label(field: &str) -> String {
@@ -65,13 +69,22 @@ impl Store {
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt.query_map(rusqlite::params![expr, limit], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?, r.get::<_, f64>(5)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, f64>(5)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (id, domain, name, field, snippet, rank) = row?;
             out.push(SearchHit {
-                account_id: id.parse().map_err(|_| StoreError::Corrupt(format!("account id `{id}`")))?,
+                account_id: id
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("account id `{id}`")))?,
                 domain: Domain::parse(&domain).map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 name,
                 field_label: label(&field),
@@ -85,7 +98,9 @@ impl Store {
 
     /// The number of documents in the search index.
     pub fn count_search_documents(&self) -> Result<u64, StoreError> {
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM search_docs", [], |r| r.get(0))?;
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM search_docs", [], |r| r.get(0))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 }
@@ -96,11 +111,20 @@ mod tests {
 
     #[test]
     fn fts_syntax_becomes_plain_quoted_words() {
-        assert_eq!(to_match_expression("\"unclosed").as_deref(), Some("\"unclosed\"*"));
-        assert_eq!(to_match_expression("AND OR").as_deref(), Some("\"and\"* \"or\"*"));
+        assert_eq!(
+            to_match_expression("\"unclosed").as_deref(),
+            Some("\"unclosed\"*")
+        );
+        assert_eq!(
+            to_match_expression("AND OR").as_deref(),
+            Some("\"and\"* \"or\"*")
+        );
         assert_eq!(to_match_expression("*"), None);
         assert_eq!(to_match_expression("   "), None);
-        assert_eq!(to_match_expression("best-buy").as_deref(), Some("\"best\"* \"buy\"*"));
+        assert_eq!(
+            to_match_expression("best-buy").as_deref(),
+            Some("\"best\"* \"buy\"*")
+        );
     }
 
     #[test]

@@ -16,7 +16,10 @@ pub struct OpenOptions {
 impl OpenOptions {
     /// Open (or create) `partnerforge.db` in `data_dir`, keyed by [`KeySource::Auto`].
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
-        Self { data_dir: data_dir.into(), key: KeySource::Auto }
+        Self {
+            data_dir: data_dir.into(),
+            key: KeySource::Auto,
+        }
     }
     /// Chooses where the key comes from.
     pub fn key(mut self, key: KeySource) -> Self {
@@ -46,11 +49,18 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).field("encrypted", &self.encrypted).finish()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("encrypted", &self.encrypted)
+            .finish()
     }
 }
 
-fn resolve_key(opts: &OpenOptions, db_path: &Path, db_exists: bool) -> Result<Option<key::HexKey>, StoreError> {
+fn resolve_key(
+    opts: &OpenOptions,
+    db_path: &Path,
+    db_exists: bool,
+) -> Result<Option<key::HexKey>, StoreError> {
     let dir = &opts.data_dir;
     match &opts.key {
         KeySource::Unencrypted => Ok(None),
@@ -62,11 +72,15 @@ fn resolve_key(opts: &OpenOptions, db_path: &Path, db_exists: bool) -> Result<Op
                 return key::from_passphrase(&p, dir, db_exists).map(Some);
             }
             if dir.join(SALT_FILE).exists() {
-                return Err(StoreError::NeedPassphrase { path: db_path.to_path_buf() });
+                return Err(StoreError::NeedPassphrase {
+                    path: db_path.to_path_buf(),
+                });
             }
             match key::from_keyring(db_path, db_exists) {
                 Err(StoreError::KeyringUnavailable { .. }) if !db_exists => {
-                    Err(StoreError::NeedPassphrase { path: db_path.to_path_buf() })
+                    Err(StoreError::NeedPassphrase {
+                        path: db_path.to_path_buf(),
+                    })
                 }
                 other => other.map(Some),
             }
@@ -79,7 +93,8 @@ impl Store {
     /// pending migrations. A wrong key is [`StoreError::WrongKey`], never a fresh empty database.
     pub fn open(opts: &OpenOptions) -> Result<Store, StoreError> {
         let dir = &opts.data_dir;
-        std::fs::create_dir_all(dir).map_err(|e| StoreError::io(format!("creating {}", dir.display()), e))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| StoreError::io(format!("creating {}", dir.display()), e))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -88,7 +103,9 @@ impl Store {
         let path = dir.join(DB_FILE);
         let db_exists = path.metadata().map(|m| m.len() > 0).unwrap_or(false);
         let key = resolve_key(opts, &path, db_exists)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags)?;
         let encrypted = key.is_some();
         if let Some(key) = &key {
@@ -97,7 +114,9 @@ impl Store {
             conn.pragma_update(None, "key", literal.as_str())?;
         }
         // The first read is where SQLCipher notices a wrong key.
-        if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
             return Err(match e.sqlite_error_code() {
                 Some(ErrorCode::NotADatabase) => StoreError::WrongKey { path },
                 _ => StoreError::Sqlite(e),
@@ -111,7 +130,11 @@ impl Store {
              PRAGMA busy_timeout = 5000;
              PRAGMA temp_store = MEMORY;",
         )?;
-        let mut store = Store { conn, path, encrypted };
+        let mut store = Store {
+            conn,
+            path,
+            encrypted,
+        };
         migrate::apply(&mut store.conn)?;
         Ok(store)
     }
@@ -134,11 +157,16 @@ impl Store {
     /// The safety-relevant pragmas as the connection reports them.
     pub fn pragmas(&self) -> Result<Pragmas, StoreError> {
         let get = |name: &str| -> Result<String, StoreError> {
-            Ok(self.conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, rusqlite::types::Value>(0)).map(|v| match v {
-                rusqlite::types::Value::Integer(i) => i.to_string(),
-                rusqlite::types::Value::Text(t) => t,
-                other => format!("{other:?}"),
-            })?)
+            Ok(self
+                .conn
+                .query_row(&format!("PRAGMA {name}"), [], |r| {
+                    r.get::<_, rusqlite::types::Value>(0)
+                })
+                .map(|v| match v {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    other => format!("{other:?}"),
+                })?)
         };
         Ok(Pragmas {
             journal_mode: get("journal_mode")?,
@@ -149,12 +177,16 @@ impl Store {
 
     /// Writes WAL content back into the main file (used before copying or inspecting it).
     pub fn checkpoint_wal(&self) -> Result<(), StoreError> {
-        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        self.conn
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
         Ok(())
     }
 
     /// Runs `f` inside one transaction (a savepoint when one is already open): all or nothing.
-    pub(crate) fn write<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         if self.conn.is_autocommit() {
             let tx = self.conn.unchecked_transaction()?;
             let out = f(&tx)?;
@@ -168,7 +200,9 @@ impl Store {
                     Ok(out)
                 }
                 Err(e) => {
-                    let _ = self.conn.execute_batch("ROLLBACK TO pf_write; RELEASE pf_write");
+                    let _ = self
+                        .conn
+                        .execute_batch("ROLLBACK TO pf_write; RELEASE pf_write");
                     Err(e)
                 }
             }
@@ -176,7 +210,10 @@ impl Store {
     }
 
     /// Runs many writes as one transaction (imports, benchmarks): much faster than one each.
-    pub fn batch<T>(&self, f: impl FnOnce(&Store) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    pub fn batch<T>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let tx = self.conn.unchecked_transaction()?;
         let out = f(self)?;
         tx.commit()?;

@@ -12,7 +12,9 @@ const FORMAT: &[FormatItem<'static>] =
 
 /// Formats an instant as fixed-width UTC text.
 pub(crate) fn format(t: OffsetDateTime) -> String {
-    t.to_offset(UtcOffset::UTC).format(FORMAT).unwrap_or_else(|_| String::from("0000-00-00T00:00:00.000000Z"))
+    t.to_offset(UtcOffset::UTC)
+        .format(FORMAT)
+        .unwrap_or_else(|_| String::from("0000-00-00T00:00:00.000000Z"))
 }
 
 /// Parses text written by [`format`].
@@ -25,7 +27,8 @@ pub(crate) fn parse(s: &str) -> Result<OffsetDateTime, StoreError> {
 /// The current time, truncated to microseconds (what the database keeps).
 pub(crate) fn now() -> OffsetDateTime {
     let t = OffsetDateTime::now_utc();
-    t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000)
+        .unwrap_or(t)
 }
 
 #[cfg(test)]

@@ -62,7 +62,8 @@ pub struct UsageRecord {
 impl Store {
     /// Appends a call to the usage log.
     pub fn log_usage(&self, rec: &UsageRecord) -> Result<(), StoreError> {
-        let cost = i64::try_from(rec.cost_micros).map_err(|_| StoreError::Corrupt("cost out of range".into()))?;
+        let cost = i64::try_from(rec.cost_micros)
+            .map_err(|_| StoreError::Corrupt("cost out of range".into()))?;
         let dur = i64::try_from(rec.duration_ms).unwrap_or(i64::MAX);
         self.conn.prepare_cached(
             "INSERT INTO usage_log (at, user_id, source, endpoint, domain, cost_micros, status, duration_ms)
@@ -82,8 +83,14 @@ impl Store {
         )?;
         let rows = stmt.query_map([ts::format(since)], |r| {
             Ok((
-                r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?, r.get::<_, i64>(5)?, r.get::<_, String>(6)?, r.get::<_, i64>(7)?,
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, i64>(7)?,
             ))
         })?;
         let mut out = Vec::new();
@@ -95,7 +102,11 @@ impl Store {
                 user: UserId::new(&user).map_err(|_| corrupt("usage user"))?,
                 source: SourceId::new(&source).map_err(|_| corrupt("usage source"))?,
                 endpoint,
-                domain: domain.as_deref().map(Domain::parse).transpose().map_err(|_| corrupt("usage domain"))?,
+                domain: domain
+                    .as_deref()
+                    .map(Domain::parse)
+                    .transpose()
+                    .map_err(|_| corrupt("usage domain"))?,
                 cost_micros: u64::try_from(cost).map_err(|_| corrupt("usage cost"))?,
                 status: UsageStatus::parse(&status)?,
                 duration_ms: u64::try_from(dur).unwrap_or(0),

@@ -25,7 +25,14 @@ pub fn account(domain: &str, name: &str) -> NewAccount {
 }
 
 pub fn cite(source: &str, at: OffsetDateTime) -> SourceRef {
-    SourceRef::new(SourceId::new(source).expect("source name"), "test", None, at, 0.9).expect("source ref")
+    SourceRef::new(
+        SourceId::new(source).expect("source name"),
+        "test",
+        None,
+        at,
+        0.9,
+    )
+    .expect("source ref")
 }
 
 pub fn intel(data: serde_json::Value, source: &str, at: OffsetDateTime) -> Intelligence {

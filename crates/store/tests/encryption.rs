@@ -9,7 +9,9 @@ use pf_store::{DB_FILE, KeySource, OpenOptions, SALT_FILE, Store};
 fn the_file_holds_no_plaintext_and_plain_sqlite_refuses_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = open(dir.path());
-    store.upsert_account(&account("costco.com", "Costco Wholesale Zebrafruit")).expect("insert");
+    store
+        .upsert_account(&account("costco.com", "Costco Wholesale Zebrafruit"))
+        .expect("insert");
     store.checkpoint_wal().expect("checkpoint");
     drop(store);
     let mut bytes = std::fs::read(dir.path().join(DB_FILE)).expect("read db");
@@ -18,11 +20,21 @@ fn the_file_holds_no_plaintext_and_plain_sqlite_refuses_it() {
     }
     let hay = String::from_utf8_lossy(&bytes).to_lowercase();
     for needle in ["zebrafruit", "costco", "sqlite format 3", "create table"] {
-        assert!(!hay.contains(needle), "`{needle}` is readable in the database file");
+        assert!(
+            !hay.contains(needle),
+            "`{needle}` is readable in the database file"
+        );
     }
     // A plain (non-SQLCipher) SQLite refuses the file: use the sqlite3 tool when present.
-    if let Ok(out) = std::process::Command::new("sqlite3").arg(dir.path().join(DB_FILE)).arg("SELECT * FROM accounts;").output() {
-        assert!(!out.status.success(), "plain sqlite3 read the encrypted file");
+    if let Ok(out) = std::process::Command::new("sqlite3")
+        .arg(dir.path().join(DB_FILE))
+        .arg("SELECT * FROM accounts;")
+        .output()
+    {
+        assert!(
+            !out.status.success(),
+            "plain sqlite3 read the encrypted file"
+        );
         assert!(String::from_utf8_lossy(&out.stderr).contains("not a database"));
     }
 }
@@ -30,12 +42,22 @@ fn the_file_holds_no_plaintext_and_plain_sqlite_refuses_it() {
 #[test]
 fn a_wrong_passphrase_is_a_clear_error_and_the_data_survives() {
     let dir = tempfile::tempdir().expect("tempdir");
-    open(dir.path()).upsert_account(&account("target.com", "Target")).expect("insert");
-    let err = open_with_passphrase(dir.path(), "not the passphrase").expect_err("wrong key must fail");
+    open(dir.path())
+        .upsert_account(&account("target.com", "Target"))
+        .expect("insert");
+    let err =
+        open_with_passphrase(dir.path(), "not the passphrase").expect_err("wrong key must fail");
     assert_eq!(err.code(), "store.wrong_key");
-    assert!(!err.to_string().contains("not the passphrase"), "the error names the passphrase");
+    assert!(
+        !err.to_string().contains("not the passphrase"),
+        "the error names the passphrase"
+    );
     let store = open(dir.path());
-    assert_eq!(store.count_accounts().expect("count"), 1, "the data is still there");
+    assert_eq!(
+        store.count_accounts().expect("count"),
+        1,
+        "the data is still there"
+    );
 }
 
 #[test]
@@ -62,9 +84,12 @@ fn the_salt_file_holds_no_key_material_and_the_key_is_never_in_the_db() {
 #[test]
 fn an_unencrypted_store_is_plain_sqlite_for_benchmark_comparison() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(&OpenOptions::new(dir.path()).key(KeySource::Unencrypted)).expect("open");
+    let store =
+        Store::open(&OpenOptions::new(dir.path()).key(KeySource::Unencrypted)).expect("open");
     assert!(!store.is_encrypted());
-    store.upsert_account(&account("ikea.com", "IKEA")).expect("insert");
+    store
+        .upsert_account(&account("ikea.com", "IKEA"))
+        .expect("insert");
     store.checkpoint_wal().expect("checkpoint");
     let bytes = std::fs::read(dir.path().join(DB_FILE)).expect("read");
     assert!(bytes.starts_with(b"SQLite format 3"));

@@ -21,21 +21,32 @@ fn a_keyring_keyed_store_reopens_and_its_key_is_nowhere_on_disk() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = open_keyring(dir.path()).expect("create with a new keyring key");
     assert!(store.is_encrypted());
-    store.upsert_account(&account("wayfair.com", "Wayfair")).expect("insert");
+    store
+        .upsert_account(&account("wayfair.com", "Wayfair"))
+        .expect("insert");
     store.checkpoint_wal().expect("checkpoint");
     drop(store);
-    assert!(!dir.path().join(pf_store::SALT_FILE).exists(), "keyring mode writes no salt file");
+    assert!(
+        !dir.path().join(pf_store::SALT_FILE).exists(),
+        "keyring mode writes no salt file"
+    );
     let store = open_keyring(dir.path()).expect("reopen with the stored key");
     assert_eq!(store.count_accounts().expect("count"), 1);
     drop(store);
     let bytes = std::fs::read(dir.path().join(DB_FILE)).expect("db");
-    assert!(!String::from_utf8_lossy(&bytes).to_lowercase().contains("wayfair"));
+    assert!(
+        !String::from_utf8_lossy(&bytes)
+            .to_lowercase()
+            .contains("wayfair")
+    );
 
     // Without the key, the store is refused, and never replaced by a new empty one.
     assert!(delete_database_key(dir.path()).expect("delete key"));
     let err = open_keyring(dir.path()).expect_err("key gone");
     assert_eq!(err.code(), "store.key_missing");
-    let len = std::fs::metadata(dir.path().join(DB_FILE)).expect("still there").len();
+    let len = std::fs::metadata(dir.path().join(DB_FILE))
+        .expect("still there")
+        .len();
     assert!(len > 0);
 }
 
@@ -50,7 +61,14 @@ fn api_keys_go_to_the_keyring_and_only_their_names_to_the_database() {
     let names = store.api_key_names().expect("names");
     assert_eq!(names.len(), 1);
     assert_eq!(names[0].0, builtwith);
-    assert_eq!(store.api_key(&builtwith).expect("get").as_deref().map(String::as_str), Some(secret));
+    assert_eq!(
+        store
+            .api_key(&builtwith)
+            .expect("get")
+            .as_deref()
+            .map(String::as_str),
+        Some(secret)
+    );
     store.checkpoint_wal().expect("checkpoint");
     drop(store);
 

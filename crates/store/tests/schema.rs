@@ -14,7 +14,10 @@ fn plain_store(dir: &std::path::Path) -> Store {
 fn the_schema_refuses_intelligence_without_a_named_source() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = plain_store(dir.path());
-    let id = store.upsert_account(&account("costco.com", "Costco")).expect("insert").id();
+    let id = store
+        .upsert_account(&account("costco.com", "Costco"))
+        .expect("insert")
+        .id();
     drop(store);
     let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
     let insert = |sources: &str| {
@@ -26,9 +29,19 @@ fn the_schema_refuses_intelligence_without_a_named_source() {
     };
     assert!(insert("[]").is_err(), "empty source list accepted");
     assert!(insert("null").is_err(), "null sources accepted");
-    assert!(insert(r#"[{"endpoint":"x","fetched_at":"2026-01-01T00:00:00Z"}]"#).is_err(), "source without a name accepted");
-    assert!(insert(r#"[{"source":"","endpoint":"x","fetched_at":"2026-01-01T00:00:00Z"}]"#).is_err(), "blank source accepted");
-    assert!(insert(r#"[{"source":"website","endpoint":"x","fetched_at":"2026-01-01T00:00:00Z"}]"#).is_ok(), "a cited row must pass");
+    assert!(
+        insert(r#"[{"endpoint":"x","fetched_at":"2026-01-01T00:00:00Z"}]"#).is_err(),
+        "source without a name accepted"
+    );
+    assert!(
+        insert(r#"[{"source":"","endpoint":"x","fetched_at":"2026-01-01T00:00:00Z"}]"#).is_err(),
+        "blank source accepted"
+    );
+    assert!(
+        insert(r#"[{"source":"website","endpoint":"x","fetched_at":"2026-01-01T00:00:00Z"}]"#)
+            .is_ok(),
+        "a cited row must pass"
+    );
     let bad_module = conn.execute(
         "INSERT INTO intelligence (account_id, module, data, sources, fetched_at, expires_at)
          VALUES (?1, 'M16', '{}', '[{\"source\":\"website\",\"fetched_at\":\"x\"}]', 'a', 'b')",
@@ -42,9 +55,11 @@ fn a_database_from_a_newer_app_is_refused_with_a_clear_message() {
     let dir = tempfile::tempdir().expect("tempdir");
     drop(plain_store(dir.path()));
     let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
-    conn.pragma_update(None, "user_version", 999).expect("bump version");
+    conn.pragma_update(None, "user_version", 999)
+        .expect("bump version");
     drop(conn);
-    let err = Store::open(&OpenOptions::new(dir.path()).key(KeySource::Unencrypted)).expect_err("too new");
+    let err = Store::open(&OpenOptions::new(dir.path()).key(KeySource::Unencrypted))
+        .expect_err("too new");
     assert_eq!(err.code(), "store.too_new");
     assert!(err.to_string().contains("999"), "{err}");
 }
@@ -59,5 +74,8 @@ fn tables_are_strict() {
          VALUES ('t', 'u', 's', 'e', 'lots', 'ok', 1)",
         [],
     );
-    assert!(wrong_type.is_err(), "STRICT tables must refuse text in an INTEGER column");
+    assert!(
+        wrong_type.is_err(),
+        "STRICT tables must refuse text in an INTEGER column"
+    );
 }

@@ -8,7 +8,9 @@ use crate::key::KEYRING_SERVICE;
 
 fn unavailable(e: &keyring::Error) -> StoreError {
     // keyring's messages name the store and what failed, never the secret.
-    StoreError::KeyringUnavailable { reason: e.to_string() }
+    StoreError::KeyringUnavailable {
+        reason: e.to_string(),
+    }
 }
 
 /// The candidate stores for one account name, in order of preference.
@@ -16,10 +18,14 @@ fn entries(user: &str) -> Vec<keyring::Entry> {
     let mut out = Vec::new();
     #[cfg(target_os = "linux")]
     {
-        if let Ok(c) = keyring::secret_service::SsCredential::new_with_target(None, KEYRING_SERVICE, user) {
+        if let Ok(c) =
+            keyring::secret_service::SsCredential::new_with_target(None, KEYRING_SERVICE, user)
+        {
             out.push(keyring::Entry::new_with_credential(Box::new(c)));
         }
-        if let Ok(c) = keyring::keyutils::KeyutilsCredential::new_with_target(None, KEYRING_SERVICE, user) {
+        if let Ok(c) =
+            keyring::keyutils::KeyutilsCredential::new_with_target(None, KEYRING_SERVICE, user)
+        {
             out.push(keyring::Entry::new_with_credential(Box::new(c)));
         }
     }
@@ -44,7 +50,9 @@ pub(crate) fn get(user: &str) -> Result<Option<Zeroizing<String>>, StoreError> {
     match (any_store_worked, last_failure) {
         (true, _) => Ok(None),
         (false, Some(e)) => Err(e),
-        (false, None) => Err(StoreError::KeyringUnavailable { reason: "no keyring store on this platform".into() }),
+        (false, None) => Err(StoreError::KeyringUnavailable {
+            reason: "no keyring store on this platform".into(),
+        }),
     }
 }
 
@@ -62,7 +70,9 @@ pub(crate) fn set(user: &str, secret: &str) -> Result<(), StoreError> {
             Err(e) => last_failure = Some(unavailable(&e)),
         }
     }
-    Err(last_failure.unwrap_or(StoreError::KeyringUnavailable { reason: "no keyring store accepted the secret".into() }))
+    Err(last_failure.unwrap_or(StoreError::KeyringUnavailable {
+        reason: "no keyring store accepted the secret".into(),
+    }))
 }
 
 /// Removes a secret from every store that has it.
