@@ -106,7 +106,7 @@ CREATE TABLE search_docs (
 
 CREATE VIRTUAL TABLE search_fts USING fts5(
     body, content = 'search_docs', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4'
 );
 
 CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN

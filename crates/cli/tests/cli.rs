@@ -282,3 +282,21 @@ fn keys_set_reads_stdin_into_the_keyring_and_list_shows_names_only() {
             .success()
     );
 }
+
+#[test]
+fn the_data_dir_comes_from_the_environment_when_no_flag_is_given() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = dir.path().join("one.csv");
+    std::fs::write(&csv, "url\nhttps://shop.costco.co.uk/basket\n").expect("write");
+    let data = dir.path().join("env-data");
+    let out = Command::new(env!("CARGO_BIN_EXE_partnerforge"))
+        .args(["import", csv.to_str().expect("path")])
+        .env("PARTNERFORGE_DATA_DIR", &data)
+        .env("PARTNERFORGE_PASSPHRASE", PASS)
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{out:?}");
+    assert!(data.join("partnerforge.db").exists());
+    let listed = stdout(&run(&data, &["accounts"]));
+    assert!(listed.contains("costco.co.uk"), "{listed}");
+}

@@ -59,13 +59,20 @@ impl Store {
         let Some(expr) = to_match_expression(query) else {
             return Ok(Vec::new());
         };
+        // Rank first and keep only the best `limit` rows; snippets and joins are then computed
+        // for those rows alone, not for every match.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT d.account_id, a.domain, a.name, d.field,
-                    snippet(search_fts, 0, '[', ']', '…', 12), bm25(search_fts)
-             FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid
+            "WITH top AS (
+                 SELECT rowid AS id, rank FROM search_fts WHERE search_fts MATCH ?1
+                 ORDER BY rank LIMIT ?2
+             )
+             SELECT d.account_id, a.domain, a.name, d.field,
+                    snippet(search_fts, 0, '[', ']', '…', 12), top.rank
+             FROM top
+             JOIN search_fts ON search_fts.rowid = top.id AND search_fts MATCH ?1
+             JOIN search_docs d ON d.id = top.id
              JOIN accounts a ON a.id = d.account_id
-             WHERE search_fts MATCH ?1
-             ORDER BY bm25(search_fts) LIMIT ?2",
+             ORDER BY top.rank",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = stmt.query_map(rusqlite::params![expr, limit], |r| {

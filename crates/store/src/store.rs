@@ -128,7 +128,8 @@ impl Store {
              PRAGMA foreign_keys = ON;
              PRAGMA secure_delete = ON;
              PRAGMA busy_timeout = 5000;
-             PRAGMA temp_store = MEMORY;",
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -65536;",
         )?;
         let mut store = Store {
             conn,
