@@ -2,8 +2,9 @@
 //! stored intelligence (tech names, initiatives, quotes, hiring signals). The index is kept in
 //! step by triggers (migration 0001), so every write is searchable at once.
 //!
-//! User queries are never passed to FTS5 as syntax: they are split into words, each quoted and
-//! prefix-matched, so `"unclosed`, `AND OR` or `*` are plain words (or nothing), never an error.
+//! User queries are never passed to FTS5 as syntax: they are split into words, each quoted, so
+//! `"unclosed`, `AND OR` or `*` are plain words (or nothing), never an error. The last word is
+//! prefix-matched (search as you type); the words before it must match whole.
 
 use pf_core::{AccountId, Domain, ModuleId};
 use serde::Serialize;
@@ -29,20 +30,19 @@ pub struct SearchHit {
     pub score: f64,
 }
 
-/// Turns free text into a safe FTS5 MATCH expression: every word quoted and prefix-matched,
-/// all words required. `None` when the text has no words at all.
+/// Turns free text into a safe FTS5 MATCH expression: every word quoted, all words required,
+/// the last one prefix-matched. `None` when the text has no words at all.
 pub(crate) fn to_match_expression(query: &str) -> Option<String> {
-    let terms: Vec<String> = query
+    let words: Vec<String> = query
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .take(MAX_TERMS)
-        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .map(str::to_lowercase)
         .collect();
-    if terms.is_empty() {
-        None
-    } else {
-        Some(terms.join(" "))
-    }
+    let (last, rest) = words.split_last()?;
+    let mut terms: Vec<String> = rest.iter().map(|w| format!("\"{w}\"")).collect();
+    terms.push(format!("\"{last}\"*"));
+    Some(terms.join(" "))
 }
 
 fn label(field: &str) -> String {
@@ -124,13 +124,13 @@ mod tests {
         );
         assert_eq!(
             to_match_expression("AND OR").as_deref(),
-            Some("\"and\"* \"or\"*")
+            Some("\"and\" \"or\"*")
         );
         assert_eq!(to_match_expression("*"), None);
         assert_eq!(to_match_expression("   "), None);
         assert_eq!(
             to_match_expression("best-buy").as_deref(),
-            Some("\"best\"* \"buy\"*")
+            Some("\"best\" \"buy\"*")
         );
     }
 
@@ -138,6 +138,6 @@ mod tests {
     fn very_long_queries_are_capped() {
         let q = "word ".repeat(100);
         let expr = to_match_expression(&q).unwrap_or_default();
-        assert_eq!(expr.matches('*').count(), MAX_TERMS);
+        assert_eq!(expr.matches('"').count(), MAX_TERMS * 2);
     }
 }
