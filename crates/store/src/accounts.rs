@@ -5,7 +5,7 @@ use pf_core::{Account, AccountId, Domain, NewAccount, UserId};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
-use crate::{Store, StoreError, ts};
+use crate::{Store, StoreError, row, ts};
 
 /// What an upsert did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -47,10 +47,8 @@ fn row_to_account(r: &Row<'_>) -> rusqlite::Result<Result<Account, StoreError>> 
     let updated: String = r.get(13)?;
     let build = || -> Result<Account, StoreError> {
         Ok(Account {
-            id: id
-                .parse()
-                .map_err(|_| StoreError::Corrupt(format!("account id `{id}`")))?,
-            domain: Domain::parse(&domain).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            id: row::account_id(&id)?,
+            domain: row::domain(&domain)?,
             name: r.get(2)?,
             region: r.get(3)?,
             country: r.get(4)?,

@@ -6,7 +6,7 @@ use rusqlite::params;
 use serde::Serialize;
 use std::fmt;
 
-use crate::{Store, StoreError, ts};
+use crate::{Store, StoreError, row, ts};
 
 /// A job's identifier (a UUID v7 chosen by the engine, or any stable text).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -91,10 +91,8 @@ impl Store {
         for row in rows {
             let (domain, module, state, result, detail) = row?;
             out.push(Checkpoint {
-                domain: Domain::parse(&domain).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                module: module
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("module `{module}`")))?,
+                domain: row::domain(&domain)?,
+                module: row::module(&module)?,
                 state: match state.as_str() {
                     "done" => CheckpointState::Done,
                     "failed" => CheckpointState::Failed,

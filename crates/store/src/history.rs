@@ -4,7 +4,7 @@ use pf_core::{AccountId, ModuleId, SourceRef};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::{Store, StoreError, ts};
+use crate::{Store, StoreError, row, ts};
 
 /// One recorded change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -30,22 +30,15 @@ impl Store {
             "SELECT module, recorded_at, summary, data, sources FROM history
              WHERE account_id = ?1 AND recorded_at >= ?2 ORDER BY recorded_at, id",
         )?;
-        let rows = stmt.query_map(rusqlite::params![account.to_string(), since], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
+        let rows = stmt.query_map(
+            rusqlite::params![account.to_string(), since],
+            row::texts::<5>,
+        )?;
         let mut out = Vec::new();
-        for row in rows {
-            let (module, at, summary, data, sources) = row?;
+        for r in rows {
+            let [module, at, summary, data, sources] = r?;
             out.push(Snapshot {
-                module: module
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("module `{module}`")))?,
+                module: row::module(&module)?,
                 recorded_at: ts::parse(&at)?,
                 summary,
                 data: serde_json::from_str(&data)?,

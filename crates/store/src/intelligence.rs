@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::{Store, StoreError, diff, ts};
+use crate::{Store, StoreError, diff, row, ts};
 
 /// One module's stored result for an account.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,23 +87,8 @@ impl Store {
             "SELECT module, data, sources, fetched_at, expires_at FROM intelligence
              WHERE account_id = ?1 ORDER BY module",
         )?;
-        let rows = stmt.query_map([account.to_string()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (module, data, sources, fetched, expires) = row?;
-            out.push(decode(
-                account, &module, &data, &sources, &fetched, &expires,
-            )?);
-        }
-        Ok(out)
+        let rows = stmt.query_map([account.to_string()], row::texts::<5>)?;
+        rows.map(|r| decode(account, r?)).collect()
     }
 
     /// One module's result for an account.
@@ -113,52 +98,34 @@ impl Store {
         module: ModuleId,
     ) -> Result<Option<StoredIntelligence>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT data, sources, fetched_at, expires_at FROM intelligence WHERE account_id = ?1 AND module = ?2",
+            "SELECT module, data, sources, fetched_at, expires_at FROM intelligence
+             WHERE account_id = ?1 AND module = ?2",
         )?;
-        let row = stmt
-            .query_row(params![account.to_string(), module.to_string()], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })
-            .optional()?;
-        row.map(|(data, sources, fetched, expires)| {
-            decode(
-                account,
-                &module.to_string(),
-                &data,
-                &sources,
-                &fetched,
-                &expires,
-            )
-        })
+        stmt.query_row(
+            params![account.to_string(), module.to_string()],
+            row::texts::<5>,
+        )
+        .optional()?
+        .map(|r| decode(account, r))
         .transpose()
     }
 }
 
+/// Decodes `module, data, sources, fetched_at, expires_at`.
 fn decode(
     account: AccountId,
-    module: &str,
-    data: &str,
-    sources: &str,
-    fetched: &str,
-    expires: &str,
+    [module, data, sources, fetched, expires]: [String; 5],
 ) -> Result<StoredIntelligence, StoreError> {
-    let module: ModuleId = module
-        .parse()
-        .map_err(|_| StoreError::Corrupt(format!("module `{module}`")))?;
-    let data: serde_json::Value = serde_json::from_str(data)?;
-    let sources: Vec<SourceRef> = serde_json::from_str(sources)?;
+    let module = row::module(&module)?;
+    let data: serde_json::Value = serde_json::from_str(&data)?;
+    let sources: Vec<SourceRef> = serde_json::from_str(&sources)?;
     let mut it = sources.into_iter();
     let first = it.next().ok_or(StoreError::Unsourced)?;
     Ok(StoredIntelligence {
         account_id: account,
         module,
         intelligence: Intelligence::new(data, first, it),
-        fetched_at: ts::parse(fetched)?,
-        expires_at: ts::parse(expires)?,
+        fetched_at: ts::parse(&fetched)?,
+        expires_at: ts::parse(&expires)?,
     })
 }

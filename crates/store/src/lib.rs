@@ -17,6 +17,7 @@ mod import;
 mod intelligence;
 mod key;
 mod migrate;
+mod row;
 mod sample;
 mod search;
 mod store;

@@ -9,7 +9,7 @@
 use pf_core::{AccountId, Domain, ModuleId};
 use serde::Serialize;
 
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, row};
 
 /// The longest query accepted, in words; the rest is ignored.
 const MAX_TERMS: usize = 16;
@@ -89,10 +89,8 @@ impl Store {
         for row in rows {
             let (id, domain, name, field, snippet, rank) = row?;
             out.push(SearchHit {
-                account_id: id
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("account id `{id}`")))?,
-                domain: Domain::parse(&domain).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                account_id: row::account_id(&id)?,
+                domain: row::domain(&domain)?,
                 name,
                 field_label: label(&field),
                 field,
