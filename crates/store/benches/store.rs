@@ -18,6 +18,7 @@ const MODULES: [ModuleId; 5] = [
     ModuleId::SEARCH_PROVIDER,
 ];
 const VERSIONS: usize = 4;
+/// Technologies named in tech-stack documents (real names; a long tail like real stacks).
 const TECH: &[&str] = &[
     "Algolia",
     "Elasticsearch",
@@ -25,27 +26,95 @@ const TECH: &[&str] = &[
     "Constructor",
     "Bloomreach",
     "Klevu",
+    "Searchspring",
+    "Lucidworks",
+    "Yext",
+    "Doofinder",
+    "Swiftype",
+    "Typesense",
+    "Meilisearch",
     "Shopify",
     "Magento",
-    "Salesforce Commerce",
+    "BigCommerce",
+    "Salesforce Commerce Cloud",
+    "SAP Commerce",
+    "WooCommerce",
+    "commercetools",
+    "VTEX",
     "Adobe Analytics",
-    "Optimizely",
+    "Google Analytics",
+    "Google Tag Manager",
+    "Tealium",
     "Segment",
+    "Optimizely",
+    "Contentful",
+    "Adobe Experience Manager",
+    "WordPress",
+    "Drupal",
+    "Sitecore",
+    "Akamai",
+    "Cloudflare",
+    "Fastly",
+    "New Relic",
+    "Datadog",
+    "Hotjar",
+    "Klaviyo",
+    "Braze",
+    "Zendesk",
+    "Intercom",
+    "Stripe",
+    "Adyen",
+    "PayPal",
+    "Klarna",
+    "Affirm",
+    "React",
+    "Vue.js",
+    "Angular",
+    "Next.js",
+    "Nuxt",
+    "jQuery",
+    "Bootstrap",
+    "Tailwind",
 ];
-const WORDS: &[&str] = &[
-    "search",
-    "relevance",
-    "personalisation",
-    "checkout",
-    "replatform",
-    "headless",
-    "mobile",
-    "loyalty",
-    "marketplace",
-    "international",
-    "engineer",
-    "merchandising",
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mi", "ren", "tor", "sal", "vin", "dus", "pe", "gra", "mon", "tri", "bel", "cor",
+    "fa", "hu", "zen", "pla", "quo", "ster",
 ];
+/// Size of the generated vocabulary of initiative, quote and job-title words.
+const VOCABULARY: usize = 4000;
+
+/// A deterministic pseudo-random number from a seed (splitmix64).
+fn mix(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// A skewed (Zipf-like) index below `n`: low indexes are common, the tail is long.
+fn skewed(seed: u64, n: usize) -> usize {
+    let u = (mix(seed) >> 11) as f64 / (1u64 << 53) as f64;
+    ((u * u * u) * n as f64) as usize % n
+}
+
+/// The k-th word of the generated vocabulary, e.g. `kalomi`.
+fn word(k: usize) -> String {
+    let n = SYLLABLES.len();
+    let mut out = String::new();
+    let mut x = k + n;
+    while x > 0 {
+        out.push_str(SYLLABLES[x % n]);
+        x /= n;
+    }
+    out
+}
+
+fn words(seed: u64, count: usize) -> String {
+    (0..count)
+        .map(|j| word(skewed(seed * 31 + j as u64, VOCABULARY)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 struct Figures {
     seed: Duration,
@@ -65,19 +134,34 @@ fn pct(samples: &mut [Duration], p: f64) -> Duration {
 }
 
 fn module_data(i: usize, m: ModuleId, v: usize) -> serde_json::Value {
-    let t = |k: usize| TECH[(i + k + v) % TECH.len()];
-    let w = |k: usize| WORDS[(i * 7 + k + v) % WORDS.len()];
+    let seed = (i as u64) << 16 | u64::from(m.number()) << 8 | v as u64;
+    let tech = |k: u64| TECH[skewed(seed ^ (k << 40), TECH.len())];
     match m.number() {
-        2 => serde_json::json!({"technologies": [t(0), t(3), t(5)], "version": v}),
-        4 => {
-            serde_json::json!({"jobs": [{"title": format!("Senior {} {}", w(0), w(1)), "posted": v}]})
+        2 => {
+            serde_json::json!({"technologies": [tech(1), tech(2), tech(3), tech(4)], "version": v})
         }
+        4 => serde_json::json!({"jobs": [{"title": words(seed, 4), "posted": v}]}),
         6 => {
-            serde_json::json!({"search_provider": t(v), "evidence": format!("script tag {}", t(v))})
+            serde_json::json!({"search_provider": TECH[skewed(seed, 13)], "evidence": format!("script tag {}", tech(9))})
         }
-        _ => {
-            serde_json::json!({"summary": format!("{} {} {} initiative {}", w(0), w(2), w(4), v), "score": (i * 31 + v) % 100})
-        }
+        _ => serde_json::json!({"summary": words(seed, 12), "score": (i * 31 + v) % 100}),
+    }
+}
+
+/// The n-th query of the typical mix: a word, two words, a technology, a company's domain,
+/// or the first four letters of a word (search as you type).
+fn typical_query(n: usize, accounts: usize) -> String {
+    let seed = 0xfeed_0000 + n as u64;
+    match n % 5 {
+        0 => word(skewed(seed, VOCABULARY)),
+        1 => format!(
+            "{} {}",
+            word(skewed(seed, VOCABULARY)),
+            word(skewed(seed + 1, VOCABULARY))
+        ),
+        2 => TECH[skewed(seed, TECH.len())].to_owned(),
+        3 => format!("company{}", (n * 37) % accounts),
+        _ => word(skewed(seed, VOCABULARY)).chars().take(4).collect(),
     }
 }
 
@@ -90,7 +174,10 @@ fn seed(store: &Store, accounts: usize) -> Vec<AccountId> {
                 .map(|i| {
                     let acc = NewAccount {
                         domain: Some(Domain::parse(&format!("company{i}.com")).expect("domain")),
-                        name: Some(format!("Company {i} {}", WORDS[i % WORDS.len()])),
+                        name: Some(format!(
+                            "Company {i} {}",
+                            word(skewed(i as u64, VOCABULARY))
+                        )),
                         region: Some(["NA", "EMEA", "APAC"][i % 3].into()),
                         industry: Some("Retail".into()),
                         ..NewAccount::default()
@@ -158,16 +245,7 @@ fn run(label: &str, key: KeySource, accounts: usize) -> Figures {
     }
     let mut searches = Vec::with_capacity(2000);
     for n in 0..2000 {
-        let q = match n % 4 {
-            0 => TECH[n % TECH.len()].to_owned(),
-            1 => format!(
-                "{} {}",
-                WORDS[n % WORDS.len()],
-                WORDS[(n / 3) % WORDS.len()]
-            ),
-            2 => format!("company{}", (n * 37) % accounts),
-            _ => WORDS[n % WORDS.len()][..4].to_owned(),
-        };
+        let q = typical_query(n, accounts);
         let t = Instant::now();
         let _ = store.search(&q, 20).expect("search");
         searches.push(t.elapsed());
@@ -270,8 +348,8 @@ fn main() {
         enc.read.1,
         plain.read.1,
     );
-    row("FTS search p50", enc.fts.0, plain.fts.0);
-    row("FTS search p99", enc.fts.1, plain.fts.1);
+    row("FTS search, typical mix p50", enc.fts.0, plain.fts.0);
+    row("FTS search, typical mix p99", enc.fts.1, plain.fts.1);
     row(
         "FTS broad query (every account) p50",
         enc.broad.0,
