@@ -24,7 +24,7 @@ CREATE INDEX accounts_territory ON accounts(territory);
 -- One module's current result per account. No row without at least one named source (ADR 0002).
 CREATE TABLE intelligence (
     account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-    module      TEXT NOT NULL CHECK (module GLOB 'M[01][0-9]' AND module BETWEEN 'M01' AND 'M15'),
+    module      TEXT NOT NULL CHECK (module GLOB 'M[0-9][0-9]' AND module <> 'M00'),
     data        TEXT NOT NULL CHECK (json_valid(data)),
     sources     TEXT NOT NULL CHECK (json_valid(sources) AND json_type(sources) = 'array'
                                      AND json_array_length(sources) > 0),
@@ -37,7 +37,7 @@ CREATE TABLE intelligence (
 CREATE TABLE history (
     id          INTEGER PRIMARY KEY,
     account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-    module      TEXT NOT NULL CHECK (module GLOB 'M[01][0-9]'),
+    module      TEXT NOT NULL CHECK (module GLOB 'M[0-9][0-9]' AND module <> 'M00'),
     recorded_at TEXT NOT NULL,
     data        TEXT NOT NULL CHECK (json_valid(data)),
     sources     TEXT NOT NULL CHECK (json_valid(sources) AND json_type(sources) = 'array'
@@ -87,7 +87,7 @@ CREATE INDEX usage_log_at ON usage_log(at);
 CREATE TABLE job_checkpoints (
     job_id      TEXT NOT NULL,
     domain      TEXT NOT NULL,
-    module      TEXT NOT NULL CHECK (module GLOB 'M[01][0-9]'),
+    module      TEXT NOT NULL CHECK (module GLOB 'M[0-9][0-9]' AND module <> 'M00'),
     state       TEXT NOT NULL CHECK (state IN ('done', 'failed', 'skipped')),
     result      TEXT CHECK (result IS NULL OR json_valid(result)),
     detail      TEXT,

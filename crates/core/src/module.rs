@@ -1,4 +1,4 @@
-//! Enrichment module identifiers M01..M15.
+//! Enrichment module identifiers: the built-in M01..M15 and added modules up to M99.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -6,7 +6,8 @@ use std::str::FromStr;
 
 use crate::CoreError;
 
-/// One of the fifteen enrichment modules (see DESIGN.md). Stored and shown as `M01`..`M15`.
+/// An enrichment module: the fifteen built-in ones (see DESIGN.md) or one added later, up to
+/// `M99`. Stored and shown as `M01`..`M99`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ModuleId(u8);
@@ -28,12 +29,24 @@ impl ModuleId {
     pub const BRIEF: ModuleId = ModuleId(14);
     pub const TALKING_POINTS: ModuleId = ModuleId(15);
 
-    /// All modules, in number order.
+    /// The highest number of the built-in modules.
+    pub const BUILTIN_COUNT: u8 = 15;
+
+    /// The built-in modules M01-M15, in number order.
     pub fn all() -> impl Iterator<Item = ModuleId> {
-        (1..=15).map(ModuleId)
+        (1..=Self::BUILTIN_COUNT).map(ModuleId)
     }
 
-    /// The module number, 1..=15.
+    /// A module by number, 1..=99.
+    pub fn new(number: u8) -> Result<ModuleId, CoreError> {
+        if (1..=99).contains(&number) {
+            Ok(ModuleId(number))
+        } else {
+            Err(CoreError::UnknownModule(format!("M{number:02}")))
+        }
+    }
+
+    /// The module number, 1..=99.
     pub fn number(self) -> u8 {
         self.0
     }
@@ -55,7 +68,8 @@ impl ModuleId {
             12 => "Intent and timing",
             13 => "Hot lead detection",
             14 => "Pre-call brief",
-            _ => "Talking points",
+            15 => "Talking points",
+            _ => "Added module",
         }
     }
 }
@@ -75,7 +89,7 @@ impl FromStr for ModuleId {
             return Err(bad());
         }
         match digits.parse::<u8>() {
-            Ok(n @ 1..=15) => Ok(ModuleId(n)),
+            Ok(n @ 1..=99) => Ok(ModuleId(n)),
             _ => Err(bad()),
         }
     }
@@ -105,7 +119,9 @@ mod tests {
             Some(ModuleId::SEARCH_PROVIDER)
         );
         assert_eq!(ModuleId::BRIEF.to_string(), "M14");
-        for bad in ["M00", "M16", "M6", "6", "X01", "M1a", ""] {
+        assert_eq!("M16".parse::<ModuleId>().ok(), ModuleId::new(16).ok(), "added modules go up to M99");
+        assert!(ModuleId::new(100).is_err());
+        for bad in ["M00", "M100", "M6", "6", "X01", "M1a", ""] {
             assert!(bad.parse::<ModuleId>().is_err(), "{bad} must be rejected");
         }
         assert_eq!(ModuleId::all().count(), 15);

@@ -44,10 +44,10 @@ fn the_schema_refuses_intelligence_without_a_named_source() {
     );
     let bad_module = conn.execute(
         "INSERT INTO intelligence (account_id, module, data, sources, fetched_at, expires_at)
-         VALUES (?1, 'M16', '{}', '[{\"source\":\"website\",\"fetched_at\":\"x\"}]', 'a', 'b')",
+         VALUES (?1, 'M00', '{}', '[{\"source\":\"website\",\"fetched_at\":\"x\"}]', 'a', 'b')",
         [id.to_string()],
     );
-    assert!(bad_module.is_err(), "module M16 accepted");
+    assert!(bad_module.is_err(), "module M00 accepted");
 }
 
 #[test]
