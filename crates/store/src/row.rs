@@ -44,6 +44,9 @@ mod tests {
             .expect("row");
         assert_eq!((a.as_str(), b.as_str()), ("x", "y"));
         assert!(module("M06").is_ok());
-        assert_eq!(module("M100").err().map(|e| e.code()), Some("store.corrupt"));
+        assert_eq!(
+            module("M100").err().map(|e| e.code()),
+            Some("store.corrupt")
+        );
     }
 }
