@@ -7,10 +7,16 @@ macro_rules! out {
     ($($t:tt)*) => { $crate::emit(&format!($($t)*)) };
 }
 
+mod brief;
+mod config_cmd;
+mod demo;
+mod enrich;
 mod import;
 mod open;
 mod show;
+mod sources;
 mod table;
+mod usage;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -23,6 +29,9 @@ struct Cli {
     /// Data directory (default: $PARTNERFORGE_DATA_DIR, else the OS data directory).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Run against built-in mock APIs with demo data (no keys, no network); uses DIR/demo.
+    #[arg(long, global = true)]
+    demo: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -62,6 +71,53 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Enrich accounts from the configured sources (a progress bar on a terminal).
+    Enrich {
+        /// Domains to enrich (added as accounts when new).
+        domains: Vec<String>,
+        /// Every account in the store.
+        #[arg(long)]
+        all: bool,
+        /// Only these modules (and what they need), e.g. M02,M06.
+        #[arg(long, value_name = "M02,M06")]
+        modules: Option<String>,
+        /// Refresh results that are still fresh.
+        #[arg(long)]
+        force: bool,
+        /// Resume the job that was interrupted.
+        #[arg(long)]
+        resume: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The pre-call brief for an account.
+    Brief {
+        domain: String,
+        /// md or json.
+        #[arg(long, default_value = "md")]
+        format: String,
+        /// Show what changed since this date (YYYY-MM-DD or RFC 3339).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+    },
+    /// Spend and calls from the usage log by source, endpoint, day and user.
+    Usage {
+        /// From this date (default: the start of this month).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The sources: key, health, breaker state, spend this month.
+    Sources {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read or change config.toml in the data dir.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
     /// API keys of paid sources, kept in the OS keyring.
     Keys {
         #[command(subcommand)]
@@ -95,21 +151,66 @@ pub(crate) fn emit(line: &str) {
     }
 }
 
+#[derive(Subcommand, Debug)]
+enum ConfigCommand {
+    /// Print a key's effective value (environment, else file, else default).
+    Get { key: String },
+    /// Set a key in config.toml.
+    Set { key: String, value: String },
+    /// Every documented key with its effective value.
+    List,
+}
+
 fn run(cli: Cli) -> Result<i32> {
-    let store = open::open_store(cli.data_dir.as_deref())?;
-    match cli.command {
-        Command::Import { file, json, strict } => import::run(&store, &file, json, strict),
-        Command::Accounts { json } => show::accounts(&store, json),
-        Command::Search { query, json, limit } => show::search(&store, &query, limit, json),
+    let base_dir = pf_store::resolve_data_dir(cli.data_dir.as_deref())?;
+    let dir = if cli.demo { base_dir.join("demo") } else { base_dir };
+    if let Command::Config { command } = &cli.command {
+        return match command {
+            ConfigCommand::Get { key } => config_cmd::get(&dir, key),
+            ConfigCommand::Set { key, value } => config_cmd::set(&dir, key, value),
+            ConfigCommand::List => config_cmd::list(&dir),
+        };
+    }
+    let store = open::open_store(Some(&dir))?;
+    let engine_command = matches!(cli.command, Command::Enrich { .. } | Command::Sources { .. });
+    if cli.demo || engine_command {
+        return demo::with_engine(store, &dir, cli.demo, |engine| async move {
+            match cli.command {
+                Command::Enrich { domains, all, modules, force, resume, json } => {
+                    let args = enrich::EnrichArgs { domains, all, modules, force, resume, json };
+                    enrich::run(&engine, &args).await
+                }
+                Command::Sources { json } => sources::run(&engine, json).await,
+                other => {
+                    let store = engine.store().lock().map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+                    plain(&store, other)
+                }
+            }
+        });
+    }
+    plain(&store, cli.command)
+}
+
+/// Commands that need only the store.
+fn plain(store: &pf_store::Store, command: Command) -> Result<i32> {
+    match command {
+        Command::Brief { domain, format, since } => brief::run(store, &domain, &format, since.as_deref().map(show::parse_since).transpose()?),
+        Command::Usage { since, json } => usage::run(store, since.as_deref().map(show::parse_since).transpose()?, json),
+        Command::Enrich { .. } | Command::Sources { .. } | Command::Config { .. } => {
+            anyhow::bail!("this command needs the engine")
+        }
+        Command::Import { file, json, strict } => import::run(store, &file, json, strict),
+        Command::Accounts { json } => show::accounts(store, json),
+        Command::Search { query, json, limit } => show::search(store, &query, limit, json),
         Command::History {
             domain,
             since,
             json,
-        } => show::history(&store, &domain, since.as_deref(), json),
+        } => show::history(store, &domain, since.as_deref(), json),
         Command::Keys { command } => match command {
-            KeysCommand::Set { source } => show::keys_set(&store, &source),
-            KeysCommand::List { json } => show::keys_list(&store, json),
-            KeysCommand::Delete { source } => show::keys_delete(&store, &source),
+            KeysCommand::Set { source } => show::keys_set(store, &source),
+            KeysCommand::List { json } => show::keys_list(store, json),
+            KeysCommand::Delete { source } => show::keys_delete(store, &source),
         },
     }
 }

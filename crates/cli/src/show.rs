@@ -77,7 +77,7 @@ pub fn search(store: &Store, query: &str, limit: usize, json: bool) -> Result<i3
 }
 
 /// `YYYY-MM-DD` (midnight UTC) or a full RFC 3339 instant.
-fn parse_since(s: &str) -> Result<OffsetDateTime> {
+pub fn parse_since(s: &str) -> Result<OffsetDateTime> {
     if let Ok(t) = OffsetDateTime::parse(s, &Rfc3339) {
         return Ok(t);
     }

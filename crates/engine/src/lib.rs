@@ -5,15 +5,34 @@
 //! Nothing here knows about Tauri or the terminal: the shell and the CLI drive it.
 #![forbid(unsafe_code)]
 
+pub mod brief;
+pub mod config;
+pub mod engine;
 pub mod error;
 pub mod events;
+pub mod fetcher;
 pub mod fact;
 pub mod gateway;
+pub mod merge;
 pub mod meter;
+pub mod module;
+pub mod modules;
+pub mod orchestrator;
+pub mod registry;
+pub mod score;
+pub mod settings;
 pub mod source;
 pub mod sources;
 
+pub use brief::{Brief, BriefFact, BriefSection, TalkingPoint};
+pub use config::Config;
+pub use engine::{Engine, ModulePlan, SourceStatus};
 pub use error::EngineError;
+pub use orchestrator::{DomainReport, JobReport, JobRequest, ModuleOutcome};
+pub use module::{Module, ModuleInput, ModuleOutput, ModuleSpec, Policy};
+pub use registry::Registry;
+pub use score::{Score, ScorePart, ScoringWeights};
+pub use settings::EngineSettings;
 pub use fact::{Fact, FieldName};
 pub use events::{EngineEvent, EventBus, JobStatus};
 pub use gateway::{CallSpec, Gateway, GatewaySettings, Reply, Verdict, default_classify};

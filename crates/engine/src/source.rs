@@ -146,6 +146,15 @@ pub fn redact_url(url: &Url) -> String {
     out.to_string()
 }
 
+/// A redirect hop as shown to users: the URL, or under a base URL the path below it.
+pub fn redirect_label(url: &Url, base: &Url) -> String {
+    let b = base.as_str().trim_end_matches('/');
+    if base.scheme() != "direct" && url.as_str().starts_with(b) {
+        return url.as_str()[b.len()..].trim_start_matches('/').to_owned();
+    }
+    redact_url(url)
+}
+
 /// Whether a source is reachable and usable.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "state", content = "detail", rename_all = "snake_case")]

@@ -6,6 +6,29 @@ use std::collections::BTreeMap;
 
 /// At most this many changes are spelled out; the rest are counted.
 const MAX_SHOWN: usize = 12;
+/// At most this many list items are named in one change.
+const MAX_ITEMS: usize = 8;
+
+/// Bookkeeping, not a change a person cares about: which source backs each value
+/// (`attribution`) and any key starting with `_`.
+fn is_metadata(path: &str) -> bool {
+    let first = path.split('.').next().unwrap_or(path);
+    first == "attribution" || first.starts_with('_')
+}
+
+/// What names a list item: its `name`, `domain`, `title` or `url`.
+fn item_label(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Object(o) => ["name", "domain", "title", "url"]
+            .iter()
+            .find_map(|k| o.get(*k).and_then(Value::as_str))
+            .map(str::to_owned),
+        _ => None,
+    }
+}
 
 fn flatten(prefix: &str, v: &Value, out: &mut BTreeMap<String, Value>) {
     match v {
@@ -34,6 +57,9 @@ fn show(v: Option<&Value>) -> String {
     match v {
         None | Some(Value::Null) => "none".to_owned(),
         Some(Value::String(s)) if s.is_empty() => "none".to_owned(),
+        Some(Value::String(s)) if s.chars().count() > 80 => {
+            format!("{}…", s.chars().take(79).collect::<String>())
+        }
         Some(Value::String(s)) => s.clone(),
         Some(Value::Array(items)) if items.is_empty() => "none".to_owned(),
         Some(Value::Array(items)) => format!(
@@ -48,18 +74,11 @@ fn show(v: Option<&Value>) -> String {
     }
 }
 
+/// The labels of a list's items, when every item has one.
 fn scalar_items(v: Option<&Value>) -> Option<Vec<String>> {
     match v {
         None | Some(Value::Null) => Some(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|i| match i {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                Value::Bool(b) => Some(b.to_string()),
-                _ => None,
-            })
-            .collect(),
+        Some(Value::Array(items)) => items.iter().map(item_label).collect(),
         _ => None,
     }
 }
@@ -77,17 +96,24 @@ fn describe(path: &str, old: Option<&Value>, new: Option<&Value>) -> String {
             .filter(|x| !n.contains(x))
             .map(|x| format!("-{x}"))
             .collect();
-        if !added.is_empty() || !removed.is_empty() {
+        let same_order = o == n;
+        let mut changes: Vec<String> = added.into_iter().chain(removed).collect();
+        if changes.is_empty() {
             return format!(
                 "{path}: {}",
-                added
-                    .into_iter()
-                    .chain(removed)
-                    .collect::<Vec<_>>()
-                    .join(" ")
+                if same_order {
+                    "details updated"
+                } else {
+                    "reordered"
+                }
             );
         }
-        return format!("{path}: reordered");
+        let extra = changes.len().saturating_sub(MAX_ITEMS);
+        changes.truncate(MAX_ITEMS);
+        if extra > 0 {
+            changes.push(format!("(+{extra} more)"));
+        }
+        return format!("{path}: {}", changes.join(" "));
     }
     format!("{path}: {} -> {}", show(old), show(new))
 }
@@ -106,6 +132,7 @@ pub(crate) fn summarise(old: Option<&Value>, new: &Value) -> Option<String> {
     paths.dedup();
     let changes: Vec<String> = paths
         .into_iter()
+        .filter(|p| !is_metadata(p))
         .filter(|p| before.get(*p) != after.get(*p))
         .filter(|p| {
             show(before.get(*p)) != show(after.get(*p))
@@ -155,6 +182,29 @@ mod tests {
     fn nested_fields_use_dotted_paths_and_first_records_start_from_none() {
         let s = summarise(None, &json!({"traffic": {"visits": 1200}}));
         assert_eq!(s.as_deref(), Some("traffic.visits: none -> 1200"));
+    }
+
+    #[test]
+    fn lists_of_named_objects_change_by_name_and_bookkeeping_is_not_a_change() {
+        let old = json!({"tech": [{"name": "Shopify", "c": 1}, {"name": "Klevu"}], "attribution": {"tech": ["website"]}});
+        let new = json!({"tech": [{"name": "Shopify", "c": 2}, {"name": "Algolia"}], "attribution": {"tech": ["builtwith"]}});
+        assert_eq!(
+            summarise(Some(&old), &new).as_deref(),
+            Some("tech: +Algolia -Klevu")
+        );
+        let detail = json!({"tech": [{"name": "Shopify", "c": 3}, {"name": "Klevu"}]});
+        let old_plain = json!({"tech": [{"name": "Shopify", "c": 1}, {"name": "Klevu"}]});
+        assert_eq!(
+            summarise(Some(&old_plain), &detail).as_deref(),
+            Some("tech: details updated")
+        );
+        let only_meta = json!({"tech": [{"name": "Shopify", "c": 1}, {"name": "Klevu"}], "attribution": {"tech": ["x"]}});
+        assert_eq!(summarise(Some(&old), &only_meta), None);
+        let many: Vec<Value> = (0..20)
+            .map(|i| json!({"name": format!("T{i:02}")}))
+            .collect();
+        let s = summarise(None, &json!({"tech": many})).unwrap_or_default();
+        assert!(s.ends_with("(+12 more)"), "{s}");
     }
 
     #[test]

@@ -1,0 +1,283 @@
+//! Running a job: domains concurrently up to a bound; for each, the waves in order and the
+//! modules of a wave concurrently. Every module result is stored (with its history snapshot)
+//! and checkpointed before the next wave, so a job interrupted anywhere resumes where it was,
+//! and results younger than their freshness limit are reused unless the user forces a refresh.
+
+use futures::StreamExt;
+use pf_core::{AccountId, Domain, Intelligence, ModuleId, NewAccount, SourceId};
+use pf_store::{Checkpoint, CheckpointState, JobId};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use time::OffsetDateTime;
+
+use crate::engine::Engine;
+use crate::fetcher::Fetcher;
+use crate::module::{ModuleInput, ModuleOutput, Policy};
+use crate::{AccountHint, EngineError, EngineEvent, Fact, JobStatus, SourceError};
+
+/// What to enrich.
+#[derive(Debug, Clone)]
+pub struct JobRequest {
+    pub job: JobId,
+    pub domains: Vec<Domain>,
+    /// Only these modules (and what they need); all when `None`.
+    pub modules: Option<Vec<ModuleId>>,
+    /// Refresh even results that are still fresh.
+    pub force: bool,
+}
+
+/// How one module ended for one domain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", content = "detail", rename_all = "snake_case")]
+pub enum ModuleOutcome {
+    Done { changed: Option<String> },
+    Fresh,
+    Resumed,
+    Skipped(String),
+    Failed(String),
+}
+
+impl ModuleOutcome {
+    fn hurts(&self) -> bool {
+        match self {
+            ModuleOutcome::Failed(_) => true,
+            ModuleOutcome::Skipped(why) => why.starts_with("budget"),
+            _ => false,
+        }
+    }
+}
+
+/// One domain's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainReport {
+    pub domain: Domain,
+    pub status: JobStatus,
+    pub modules: BTreeMap<ModuleId, ModuleOutcome>,
+}
+
+/// A job's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobReport {
+    pub job: String,
+    pub status: JobStatus,
+    pub domains: Vec<DomainReport>,
+    pub spent_micros: u64,
+}
+
+fn lock(store: &std::sync::Mutex<pf_store::Store>) -> Result<std::sync::MutexGuard<'_, pf_store::Store>, EngineError> {
+    store.lock().map_err(|_| EngineError::Poisoned)
+}
+
+impl Engine {
+    /// Runs a job to the end. Module failures are recorded and make the job `partial`; only
+    /// problems with the store or the request itself are errors.
+    pub async fn enrich(&self, req: &JobRequest) -> Result<JobReport, EngineError> {
+        let wanted: BTreeSet<ModuleId> = match &req.modules {
+            Some(list) => {
+                for m in list {
+                    if self.registry.get(*m).is_none() {
+                        return Err(EngineError::Registry(format!("unknown module {m}")));
+                    }
+                }
+                self.registry.closure(list)
+            }
+            None => self.registry.ids().collect(),
+        };
+        let (spent_before, _) = self.budget();
+        self.events.publish(EngineEvent::EnrichmentStarted { job: req.job.to_string(), domains: req.domains.len() });
+        let fetcher = Arc::new(Fetcher::new(self.store.clone(), self.gateway.clone(), req.force));
+        let results: Vec<Result<DomainReport, EngineError>> = futures::stream::iter(req.domains.iter().cloned())
+            .map(|domain| {
+                let fetcher = fetcher.clone();
+                let wanted = &wanted;
+                async move { self.enrich_domain(req, &domain, wanted, &fetcher).await }
+            })
+            .buffer_unordered(self.settings.concurrency)
+            .collect()
+            .await;
+        let mut domains = Vec::new();
+        for r in results {
+            domains.push(r?);
+        }
+        domains.sort_by(|a, b| a.domain.cmp(&b.domain));
+        let failed = domains.iter().filter(|d| d.status != JobStatus::Complete).count();
+        let status = if failed == 0 { JobStatus::Complete } else { JobStatus::Partial };
+        let (spent_after, _) = self.budget();
+        let spent = spent_after.saturating_sub(spent_before);
+        self.events.publish(EngineEvent::EnrichmentCompleted {
+            job: req.job.to_string(),
+            status,
+            done: domains.len() - failed,
+            failed,
+            spent_micros: spent,
+        });
+        Ok(JobReport { job: req.job.to_string(), status, domains, spent_micros: spent })
+    }
+
+    async fn enrich_domain(&self, req: &JobRequest, domain: &Domain, wanted: &BTreeSet<ModuleId>, fetcher: &Fetcher) -> Result<DomainReport, EngineError> {
+        let (account, held) = {
+            let store = lock(&self.store)?;
+            let account = match store.account_by_domain(domain)? {
+                Some(a) => a,
+                None => {
+                    let id = store.upsert_account(&NewAccount { domain: Some(domain.clone()), ..NewAccount::default() })?.id();
+                    store.account(id)?.ok_or_else(|| pf_store::StoreError::AccountNotFound(domain.to_string()))?
+                }
+            };
+            let held: BTreeMap<ModuleId, CheckpointState> =
+                store.checkpoints(&req.job)?.into_iter().filter(|c| &c.domain == domain).map(|c| (c.module, c.state)).collect();
+            (account, held)
+        };
+        let mut hint = AccountHint { domain: domain.clone(), name: Some(account.name.clone()), ticker: None };
+        let mut deps: BTreeMap<ModuleId, Intelligence> = BTreeMap::new();
+        let mut outcomes = BTreeMap::new();
+        for wave in self.registry.waves() {
+            let todo: Vec<ModuleId> = wave.iter().copied().filter(|m| wanted.contains(m)).collect();
+            let runs = todo.iter().map(|m| self.run_module(req, account.id, *m, &hint, &deps, held.get(m), fetcher));
+            let done = futures::future::join_all(runs).await;
+            for (m, r) in todo.iter().zip(done) {
+                let (outcome, intel) = r?;
+                if let Some(i) = intel {
+                    deps.insert(*m, i);
+                }
+                self.events.publish(EngineEvent::ModuleCompleted {
+                    domain: domain.clone(),
+                    module: *m,
+                    outcome: format!("{outcome:?}"),
+                });
+                outcomes.insert(*m, outcome);
+            }
+            if let Some(profile) = deps.get(&ModuleId::COMPANY_PROFILE) {
+                let ticker = profile.data().get("profile_ticker").and_then(|t| t.as_str()).map(str::to_owned);
+                if ticker.is_some() && hint.ticker.is_none() {
+                    hint.ticker = ticker;
+                    fetcher.forget_no_data(domain);
+                }
+            }
+        }
+        let status = if outcomes.values().any(ModuleOutcome::hurts) { JobStatus::Partial } else { JobStatus::Complete };
+        self.events.publish(EngineEvent::DomainCompleted { job: req.job.to_string(), domain: domain.clone(), status });
+        Ok(DomainReport { domain: domain.clone(), status, modules: outcomes })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn run_module(
+        &self,
+        req: &JobRequest,
+        account: AccountId,
+        id: ModuleId,
+        hint: &AccountHint,
+        deps: &BTreeMap<ModuleId, Intelligence>,
+        held: Option<&CheckpointState>,
+        fetcher: &Fetcher,
+    ) -> Result<(ModuleOutcome, Option<Intelligence>), EngineError> {
+        let module = self.registry.get(id).ok_or_else(|| EngineError::Registry(format!("unknown module {id}")))?;
+        let plan = self.plans.get(&id).cloned().ok_or_else(|| EngineError::Registry(format!("no plan for {id}")))?;
+        let now = OffsetDateTime::now_utc();
+        let stored = lock(&self.store)?.module_intelligence(account, id)?;
+        if held == Some(&CheckpointState::Done) {
+            return Ok((ModuleOutcome::Resumed, stored.map(|s| s.intelligence)));
+        }
+        if !req.force && held.is_none() {
+            if let Some(s) = &stored {
+                if now - s.fetched_at < plan.freshness {
+                    return Ok((ModuleOutcome::Fresh, Some(s.intelligence.clone())));
+                }
+            }
+        }
+        let (facts, errors) = self.gather(&plan, account, hint, fetcher).await;
+        let (history, peers) = {
+            let store = lock(&self.store)?;
+            (store.history(account, None)?, BTreeMap::new())
+        };
+        let input = ModuleInput {
+            account: hint,
+            deps,
+            facts: &facts,
+            source_errors: &errors,
+            trust: &self.trust,
+            peers: &peers,
+            history: &history,
+            settings: &self.settings,
+            now,
+        };
+        let output = match module.run(&input) {
+            ModuleOutput::Failed(why) if !errors.is_empty() && errors.iter().all(|(_, e)| e.starts_with("budget")) => {
+                ModuleOutput::Skipped(format!("budget: {why}"))
+            }
+            other => other,
+        };
+        let (outcome, intel, state, detail) = match output {
+            ModuleOutput::Done(intel) => {
+                let changed = lock(&self.store)?.put_intelligence(account, id, &intel, now, now + plan.freshness)?;
+                self.announce(&hint.domain, id, &intel, changed.as_deref(), stored.as_ref().map(|s| &s.intelligence));
+                (ModuleOutcome::Done { changed }, Some(intel), CheckpointState::Done, None)
+            }
+            ModuleOutput::Skipped(why) => (ModuleOutcome::Skipped(why.clone()), None, CheckpointState::Skipped, Some(why)),
+            ModuleOutput::Failed(why) => (ModuleOutcome::Failed(why.clone()), None, CheckpointState::Failed, Some(why)),
+        };
+        lock(&self.store)?.save_checkpoint(
+            &req.job,
+            &Checkpoint { domain: hint.domain.clone(), module: id, state, result: None, detail },
+        )?;
+        Ok((outcome, intel.or_else(|| stored.map(|s| s.intelligence))))
+    }
+
+    /// The module's facts per its policy, and why each source that gave none gave none.
+    async fn gather(
+        &self,
+        plan: &crate::engine::ModulePlan,
+        account: AccountId,
+        hint: &AccountHint,
+        fetcher: &Fetcher,
+    ) -> (Vec<Fact>, Vec<(SourceId, String)>) {
+        let mut facts = Vec::new();
+        let mut errors = Vec::new();
+        for id in &plan.sources {
+            let (Some(source), Some(config)) = (self.sources.get(id), self.configs.get(id)) else {
+                continue;
+            };
+            match fetcher.facts(source, config, account, hint, plan.freshness).await {
+                Ok(got) if !got.is_empty() => {
+                    facts.extend(got.iter().cloned());
+                    if plan.policy == Policy::Waterfall {
+                        break;
+                    }
+                }
+                Ok(_) => errors.push((id.clone(), SourceError::NoData.to_string())),
+                Err(e @ SourceError::Budget { .. }) => errors.push((id.clone(), format!("budget: {e}"))),
+                Err(e) => errors.push((id.clone(), format!("{} ({})", e, e.code()))),
+            }
+        }
+        (facts, errors)
+    }
+
+    fn announce(&self, domain: &Domain, id: ModuleId, intel: &Intelligence, changed: Option<&str>, before: Option<&Intelligence>) {
+        if id == ModuleId::TECH_STACK {
+            if let Some(summary) = changed.filter(|_| before.is_some()) {
+                self.events.publish(EngineEvent::TechChanged { domain: domain.clone(), summary: summary.to_owned() });
+            }
+        }
+        if id == ModuleId::HOT_LEAD {
+            let priority = |i: &Intelligence| i.data().get("priority").and_then(|p| p.as_str()).map(str::to_owned);
+            let now_hot = priority(intel).as_deref() == Some("hot");
+            let was_hot = before.and_then(priority).as_deref() == Some("hot");
+            if now_hot && !was_hot {
+                let score = intel.data().get("score").and_then(serde_json::Value::as_u64).unwrap_or(0);
+                let reasons = intel
+                    .data()
+                    .get("reasons")
+                    .and_then(|r| r.as_array())
+                    .map(|r| r.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                    .unwrap_or_default();
+                self.events.publish(EngineEvent::HotLeadDetected {
+                    domain: domain.clone(),
+                    score: u32::try_from(score).unwrap_or(u32::MAX),
+                    priority: "hot".into(),
+                    reasons,
+                });
+            }
+        }
+    }
+}
