@@ -66,7 +66,7 @@ impl DetectError {
             | DetectError::InvalidMatcher { rule, .. }
             | DetectError::InvalidWeight { rule, .. }
             | DetectError::UnknownReference { rule, .. } => Some(rule),
-            DetectError::InvalidName { name, .. } => Some(name),
+            DetectError::InvalidName { name, .. } => Some(name.as_str()).filter(|n| !n.trim().is_empty()),
             DetectError::Toml { .. }
             | DetectError::TooLarge { .. }
             | DetectError::InvalidCdnHost { .. }

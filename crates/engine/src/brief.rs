@@ -252,11 +252,12 @@ fn conflicts(results: &Results<'_>) -> Vec<BriefConflict> {
     out
 }
 
-/// The recorded changes, oldest first; the brief's own (M14) are left out as they repeat the rest.
+/// The recorded changes, oldest first. The brief's own (M14) and its talking points' (M15) are
+/// left out: they restate the changes of the modules they are made from.
 fn changes(history: &[Snapshot]) -> Vec<BriefChange> {
     history
         .iter()
-        .filter(|s| s.module != ModuleId::BRIEF)
+        .filter(|s| s.module != ModuleId::BRIEF && s.module != ModuleId::TALKING_POINTS)
         .map(|s| BriefChange {
             module: s.module,
             title: s.module.title().to_owned(),

@@ -42,11 +42,14 @@ pub mod fields {
     pub const PROFILE_CIK: &str = "profile.cik";
     /// Business description (string).
     pub const PROFILE_DESCRIPTION: &str = "profile.description";
+    /// The company's own website (string).
+    pub const PROFILE_WEBSITE: &str = "profile.website";
     /// Former company names with dates: array of {name, from, to}.
     pub const PROFILE_FORMER_NAMES: &str = "profile.former_names";
     /// Detected technologies: array of {name, category, first_seen?, last_seen?, evidence?, confidence}.
     pub const TECH_TECHNOLOGIES: &str = "tech.technologies";
-    /// The site-search vendor in use (string or null), with evidence in the tech list.
+    /// The site-search vendor in use: a name (string), or null for none; BuiltWith gives
+    /// `{name, first_seen, last_seen}`, compared by `name` when sources disagree.
     pub const SEARCH_PROVIDER: &str = "search.provider";
     /// Monthly visits, latest month (number).
     pub const TRAFFIC_MONTHLY_VISITS: &str = "traffic.monthly_visits";
@@ -66,6 +69,12 @@ pub mod fields {
     pub const FIN_REVENUE_GROWTH: &str = "financials.revenue_growth";
     /// Market capitalisation in USD (integer).
     pub const FIN_MARKET_CAP_USD: &str = "financials.market_cap_usd";
+    /// The fiscal period the revenue covers: {concept, end, fiscal_year, form, filed, accession}.
+    pub const FIN_REVENUE_PERIOD: &str = "financials.revenue_period";
+    /// Recent 10-K/10-Q/8-K filings: array of {form, filed, report_date, accession, items, url}.
+    pub const FILINGS_RECENT: &str = "filings.recent";
+    /// Number of open jobs on the boards (integer).
+    pub const HIRING_OPEN_JOBS_COUNT: &str = "hiring.open_jobs_count";
     /// Other financial figures: object of name -> number.
     pub const FIN_FIGURES: &str = "financials.figures";
     /// Executives: array of {name, title, age?, pay?}. Personal data.

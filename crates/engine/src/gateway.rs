@@ -67,7 +67,8 @@ impl Reply {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     Ok,
-    /// The provider has nothing for this lookup.
+    /// The provider has nothing for this lookup (charged if the spec says misses are charged;
+    /// return `Fail(SourceError::NoData)` for a miss that is never charged).
     NoData,
     /// Try again later (rate limit, transient server error).
     Retry { after: Option<Duration>, reason: String },
@@ -261,6 +262,12 @@ impl Gateway {
                     self.breaker_success(&limits, spec);
                     let outcome = if spec.charges_misses { Outcome::NoDataCharged } else { Outcome::NoData };
                     self.record(spec, Some(reservation), outcome, elapsed);
+                    return Err(SourceError::NoData);
+                }
+                // A source saying "no data" through `Fail` marks a miss the provider does not charge.
+                Verdict::Fail(SourceError::NoData) => {
+                    self.breaker_success(&limits, spec);
+                    self.record(spec, Some(reservation), Outcome::NoData, elapsed);
                     return Err(SourceError::NoData);
                 }
                 Verdict::Fail(err) => {

@@ -202,9 +202,15 @@ impl Engine {
             settings: &self.settings,
             now,
         };
+        let no_data = SourceError::NoData.to_string();
         let output = match module.run(&input) {
             ModuleOutput::Failed(why) if !errors.is_empty() && errors.iter().all(|(_, e)| e.starts_with("budget")) => {
                 ModuleOutput::Skipped(format!("budget: {why}"))
+            }
+            // Every source answered, and none knows anything: nothing failed.
+            ModuleOutput::Failed(_) if !errors.is_empty() && errors.iter().all(|(_, e)| e.starts_with(&no_data)) => {
+                let names: Vec<String> = errors.iter().map(|(s, _)| s.to_string()).collect();
+                ModuleOutput::Skipped(format!("no data from {}", names.join(", ")))
             }
             other => other,
         };

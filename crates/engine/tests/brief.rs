@@ -188,6 +188,7 @@ fn the_whole_chain_feeds_score_talking_points_and_next_action_into_the_brief() {
     assert!(nba.text.contains("replaced Elasticsearch with Algolia on 2026-11-18"), "{}", nba.text);
     assert!(b.changes.iter().all(|c| c.module != ModuleId::BRIEF), "M14's own changes repeat the rest");
     let md = b.to_markdown();
+    eprintln!("{md}");
     for heading in ["## Next best action", "## Talking points", "## Why ", "## ICP fit score (M11)", "## Recent changes"] {
         assert!(md.contains(heading), "{heading} missing:\n{md}");
     }

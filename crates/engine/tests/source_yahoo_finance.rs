@@ -11,7 +11,7 @@ use pf_engine::sources::yahoo_finance::YahooFinance;
 use serde_json::json;
 use std::sync::Arc;
 
-const COOKIE: &str = "/yahoo_finance/";
+const COOKIE: &str = "/yahoo_finance";
 const CRUMB: &str = "/yahoo_finance/v1/test/getcrumb";
 const QUOTE: &str = "/yahoo_finance/v10/finance/quoteSummary/COST";
 

@@ -34,12 +34,20 @@ pub(crate) fn router() -> Router<Shared> {
 
 /// A 200 body carrying one error, as BuiltWith sends them.
 pub fn error_response(code: i32, message: &str, lookup: Option<&str>) -> Response {
-    respond::json(StatusCode::OK, &error_body(&[(code, message.to_owned(), lookup.map(str::to_owned))], vec![]))
+    respond::json(
+        StatusCode::OK,
+        &error_body(
+            &[(code, message.to_owned(), lookup.map(str::to_owned))],
+            vec![],
+        ),
+    )
 }
 
 fn error_body(errors: &[(i32, String, Option<String>)], results: Vec<Value>) -> Value {
-    let errors: Vec<Value> =
-        errors.iter().map(|(code, msg, lookup)| json!({"Lookup": lookup, "Code": code, "Message": msg})).collect();
+    let errors: Vec<Value> = errors
+        .iter()
+        .map(|(code, msg, lookup)| json!({"Lookup": lookup, "Code": code, "Message": msg}))
+        .collect();
     json!({"Errors": errors, "Results": results, "Trust": null})
 }
 
@@ -62,7 +70,10 @@ pub fn rate_limited(retry_after: u64) -> Response {
 pub fn is_guid(key: &str) -> bool {
     let parts: Vec<&str> = key.split('-').collect();
     parts.len() == 5
-        && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The lookups of a request, lower-cased, at most [`MAX_LOOKUPS`].
@@ -80,7 +91,11 @@ pub(crate) fn lookups(query: &HashMap<String, String>) -> Vec<String> {
 pub(crate) fn check_key(query: &HashMap<String, String>) -> Option<Response> {
     match param(query, "KEY") {
         Some(k) if is_guid(k) => None,
-        _ => Some(error_response(-2, "The API key provided is not a valid GUID.", None)),
+        _ => Some(error_response(
+            -2,
+            "The API key provided is not a valid GUID.",
+            None,
+        )),
     }
 }
 
@@ -95,7 +110,10 @@ async fn domain_api(
     let domains = lookups(&q);
     let refs: Vec<&str> = domains.iter().map(String::as_str).collect();
     let config = s.config.clone();
-    s.answer(Provider::BuiltWith, "domain-api", &refs, true, || render(&config, &q, &domains)).await
+    s.answer(Provider::BuiltWith, "domain-api", &refs, true, || {
+        render(&config, &q, &domains)
+    })
+    .await
 }
 
 fn render(config: &MockConfig, q: &HashMap<String, String>, domains: &[String]) -> Response {
@@ -111,7 +129,11 @@ fn render(config: &MockConfig, q: &HashMap<String, String>, domains: &[String]) 
         if is_valid_domain(d) {
             results.push(result(config, q, &data::profile(d), d));
         } else {
-            errors.push((-8, "Invalid or unsupported root domain.".to_owned(), Some(d.clone())));
+            errors.push((
+                -8,
+                "Invalid or unsupported root domain.".to_owned(),
+                Some(d.clone()),
+            ));
         }
     }
     respond::json(StatusCode::OK, &error_body(&errors, results))
@@ -132,8 +154,9 @@ fn result(config: &MockConfig, q: &HashMap<String, String>, p: &Profile, lookup:
     }
     let paths = techs::paths(config, q, p);
     let spend = (p.revenue_usd / 2_000_000).clamp(20, 250_000);
-    let spend_history: Vec<Value> =
-        (1..=3).map(|m| json!({"D": days_ago_ms(as_of, 30 * m), "S": spend - spend / 10 * m as u64 / 3})).collect();
+    let spend_history: Vec<Value> = (1..=3)
+        .map(|m| json!({"D": days_ago_ms(as_of, 30 * m), "S": spend - spend / 10 * m as u64 / 3}))
+        .collect();
     let meta = if flag(q, "NOMETA") {
         Value::Null
     } else {

@@ -39,7 +39,14 @@ impl CallLog {
     /// Counts one call.
     pub fn record(&self, provider: &str, endpoint: &str, domain: Option<&str>) {
         tracing::debug!(provider, endpoint, domain, "call");
-        *self.lock().entry((provider.to_owned(), endpoint.to_owned(), domain.map(str::to_owned))).or_insert(0) += 1;
+        *self
+            .lock()
+            .entry((
+                provider.to_owned(),
+                endpoint.to_owned(),
+                domain.map(str::to_owned),
+            ))
+            .or_insert(0) += 1;
     }
 
     /// Every count, ordered by provider, endpoint, domain.
@@ -57,7 +64,11 @@ impl CallLog {
 
     /// Calls to one endpoint of a provider, over all domains.
     pub fn count(&self, provider: &str, endpoint: &str) -> u64 {
-        self.lock().iter().filter(|((p, e, _), _)| p == provider && e == endpoint).map(|(_, c)| c).sum()
+        self.lock()
+            .iter()
+            .filter(|((p, e, _), _)| p == provider && e == endpoint)
+            .map(|(_, c)| c)
+            .sum()
     }
 
     /// Calls to one endpoint of a provider for one domain.

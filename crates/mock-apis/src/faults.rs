@@ -89,7 +89,15 @@ pub struct Fault {
 impl Fault {
     /// A fault for the next call to `provider`.
     pub fn new(provider: &str, kind: FaultKind) -> Self {
-        Self { provider: provider.to_owned(), endpoint: None, domain: None, kind, times: 1, retry_after: None, delay_ms: None }
+        Self {
+            provider: provider.to_owned(),
+            endpoint: None,
+            domain: None,
+            kind,
+            times: 1,
+            retry_after: None,
+            delay_ms: None,
+        }
     }
     pub fn endpoint(mut self, endpoint: &str) -> Self {
         self.endpoint = Some(endpoint.to_owned());
@@ -116,7 +124,10 @@ impl Fault {
     fn matches(&self, provider: Provider, endpoint: &str, domain: Option<&str>) -> bool {
         (self.provider == "*" || self.provider == provider.id())
             && self.endpoint.as_deref().is_none_or(|e| e == endpoint)
-            && self.domain.as_deref().is_none_or(|d| domain.is_some_and(|x| x.eq_ignore_ascii_case(d)))
+            && self
+                .domain
+                .as_deref()
+                .is_none_or(|d| domain.is_some_and(|x| x.eq_ignore_ascii_case(d)))
     }
 }
 
@@ -131,7 +142,11 @@ pub struct Active {
 impl Active {
     /// The fault a prefix asks for, with default retry hint and the server's slow delay.
     pub fn from_prefix(key: &str, slow: Duration) -> Option<Active> {
-        FaultKind::from_prefix(key).map(|kind| Active { kind, retry_after: 1, delay: slow })
+        FaultKind::from_prefix(key).map(|kind| Active {
+            kind,
+            retry_after: 1,
+            delay: slow,
+        })
     }
 }
 
@@ -156,9 +171,17 @@ impl FaultQueue {
         self.lock().clear();
     }
     /// The first pending fault matching this call, consuming one of its uses.
-    pub fn take(&self, provider: Provider, endpoint: &str, domain: Option<&str>, slow: Duration) -> Option<Active> {
+    pub fn take(
+        &self,
+        provider: Provider,
+        endpoint: &str,
+        domain: Option<&str>,
+        slow: Duration,
+    ) -> Option<Active> {
         let mut q = self.lock();
-        let i = q.iter().position(|f| f.matches(provider, endpoint, domain))?;
+        let i = q
+            .iter()
+            .position(|f| f.matches(provider, endpoint, domain))?;
         let f = q[i].clone();
         match f.times {
             0 => {}
@@ -176,7 +199,11 @@ impl FaultQueue {
 }
 
 /// Answers a call: the normal rendering, or the fault's version of it.
-pub async fn apply(active: Option<Active>, provider: Provider, render: impl FnOnce() -> Response) -> Response {
+pub async fn apply(
+    active: Option<Active>,
+    provider: Provider,
+    render: impl FnOnce() -> Response,
+) -> Response {
     let Some(a) = active else { return render() };
     match a.kind {
         FaultKind::Slow => {
@@ -201,9 +228,19 @@ fn status_fault(a: Active, provider: Provider) -> Response {
     let retry = a.retry_after.to_string();
     match a.kind {
         FaultKind::ServerError => match provider {
-            Provider::BuiltWith | Provider::Sec | Provider::Website => error_page(StatusCode::INTERNAL_SERVER_ERROR),
-            Provider::SimilarWeb => similarweb::error(StatusCode::INTERNAL_SERVER_ERROR, 500, "Internal Server Error"),
-            Provider::Yahoo => yahoo::error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error", "Internal error"),
+            Provider::BuiltWith | Provider::Sec | Provider::Website => {
+                error_page(StatusCode::INTERNAL_SERVER_ERROR)
+            }
+            Provider::SimilarWeb => similarweb::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                500,
+                "Internal Server Error",
+            ),
+            Provider::Yahoo => yahoo::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal Server Error",
+                "Internal error",
+            ),
             Provider::Jobs => json(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 &serde_json::json!({"status": 500, "error": "Internal Server Error"}),
@@ -212,7 +249,9 @@ fn status_fault(a: Active, provider: Provider) -> Response {
         FaultKind::RateLimited => {
             let resp = match provider {
                 Provider::BuiltWith => builtwith::rate_limited(a.retry_after),
-                Provider::SimilarWeb => similarweb::error(StatusCode::TOO_MANY_REQUESTS, 429, "Too Many Requests"),
+                Provider::SimilarWeb => {
+                    similarweb::error(StatusCode::TOO_MANY_REQUESTS, 429, "Too Many Requests")
+                }
                 Provider::Yahoo => text(StatusCode::TOO_MANY_REQUESTS, "Edge: Too Many Requests"),
                 Provider::Sec => sec::threshold_page(StatusCode::TOO_MANY_REQUESTS),
                 Provider::Jobs => json(
@@ -225,8 +264,12 @@ fn status_fault(a: Active, provider: Provider) -> Response {
         }
         FaultKind::HtmlError => error_page(StatusCode::BAD_GATEWAY),
         FaultKind::OutOfCredits => match provider {
-            Provider::BuiltWith => builtwith::error_response(-3, "You've run out of API Credits.", None),
-            Provider::SimilarWeb => similarweb::error(StatusCode::FORBIDDEN, 403, "User has no data credits left"),
+            Provider::BuiltWith => {
+                builtwith::error_response(-3, "You've run out of API Credits.", None)
+            }
+            Provider::SimilarWeb => {
+                similarweb::error(StatusCode::FORBIDDEN, 403, "User has no data credits left")
+            }
             _ => text(StatusCode::FORBIDDEN, "Forbidden"),
         },
         FaultKind::RateLimitPage => sec::threshold_page(StatusCode::FORBIDDEN),
@@ -240,8 +283,14 @@ mod tests {
 
     #[test]
     fn prefixes_map_to_kinds() {
-        assert_eq!(FaultKind::from_prefix("fault429-shop.com"), Some(FaultKind::RateLimited));
-        assert_eq!(FaultKind::from_prefix("www.htmlerror-shop.com"), Some(FaultKind::HtmlError));
+        assert_eq!(
+            FaultKind::from_prefix("fault429-shop.com"),
+            Some(FaultKind::RateLimited)
+        );
+        assert_eq!(
+            FaultKind::from_prefix("www.htmlerror-shop.com"),
+            Some(FaultKind::HtmlError)
+        );
         assert_eq!(FaultKind::from_prefix("shop.com"), None);
     }
 
@@ -250,26 +299,56 @@ mod tests {
         let q = FaultQueue::default();
         let slow = Duration::from_millis(5);
         q.push(Fault::new("builtwith", FaultKind::ServerError).times(2));
-        q.push(Fault::new("similarweb", FaultKind::RateLimited).endpoint("visits").domain("a.com"));
-        assert!(q.take(Provider::SimilarWeb, "visits", Some("b.com"), slow).is_none());
-        assert!(q.take(Provider::SimilarWeb, "similar-sites", Some("a.com"), slow).is_none());
-        assert_eq!(q.take(Provider::SimilarWeb, "visits", Some("A.com"), slow).map(|a| a.kind), Some(FaultKind::RateLimited));
-        assert!(q.take(Provider::BuiltWith, "domain-api", None, slow).is_some());
-        assert!(q.take(Provider::BuiltWith, "domain-api", None, slow).is_some());
-        assert!(q.take(Provider::BuiltWith, "domain-api", None, slow).is_none());
+        q.push(
+            Fault::new("similarweb", FaultKind::RateLimited)
+                .endpoint("visits")
+                .domain("a.com"),
+        );
+        assert!(
+            q.take(Provider::SimilarWeb, "visits", Some("b.com"), slow)
+                .is_none()
+        );
+        assert!(
+            q.take(Provider::SimilarWeb, "similar-sites", Some("a.com"), slow)
+                .is_none()
+        );
+        assert_eq!(
+            q.take(Provider::SimilarWeb, "visits", Some("A.com"), slow)
+                .map(|a| a.kind),
+            Some(FaultKind::RateLimited)
+        );
+        assert!(
+            q.take(Provider::BuiltWith, "domain-api", None, slow)
+                .is_some()
+        );
+        assert!(
+            q.take(Provider::BuiltWith, "domain-api", None, slow)
+                .is_some()
+        );
+        assert!(
+            q.take(Provider::BuiltWith, "domain-api", None, slow)
+                .is_none()
+        );
         q.push(Fault::new("*", FaultKind::Slow).times(0).delay_ms(7));
         for _ in 0..3 {
-            assert_eq!(q.take(Provider::Website, "homepage", None, slow).map(|a| a.delay), Some(Duration::from_millis(7)));
+            assert_eq!(
+                q.take(Provider::Website, "homepage", None, slow)
+                    .map(|a| a.delay),
+                Some(Duration::from_millis(7))
+            );
         }
     }
 
     #[test]
     fn fault_json_uses_the_documented_names() {
-        let f: Fault = serde_json::from_str(r#"{"provider":"builtwith","kind":"429","times":2,"retry_after":3}"#)
-            .expect("parses");
+        let f: Fault = serde_json::from_str(
+            r#"{"provider":"builtwith","kind":"429","times":2,"retry_after":3}"#,
+        )
+        .expect("parses");
         assert_eq!(f.kind, FaultKind::RateLimited);
         assert_eq!((f.times, f.retry_after, f.endpoint), (2, Some(3), None));
-        let f: Fault = serde_json::from_str(r#"{"provider":"sec_edgar","kind":"html_error"}"#).expect("parses");
+        let f: Fault = serde_json::from_str(r#"{"provider":"sec_edgar","kind":"html_error"}"#)
+            .expect("parses");
         assert_eq!((f.kind, f.times), (FaultKind::HtmlError, 1));
     }
 }

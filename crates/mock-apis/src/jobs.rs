@@ -65,21 +65,38 @@ fn jobs(token: &str, search_hiring: bool, count: u32) -> Vec<Job> {
     let p = data::profile(&format!("{token}.com"));
     let mut r = Rng::new(token, "jobs");
     let mut out: Vec<Job> = Vec::new();
-    let searches = if search_hiring { r.range(1, 2) as usize } else { 0 };
+    let searches = if search_hiring {
+        r.range(1, 2) as usize
+    } else {
+        0
+    };
     for i in 0..count as usize {
         let (title, department) = match i {
             0 if searches > 0 => SEARCH[0],
             _ if i < searches => SEARCH[1 + r.below(SEARCH.len() as u64 - 1) as usize],
             _ => *r.pick(&GENERAL),
         };
-        let location = if r.chance(0.3) { "Remote - US".to_owned() } else { format!("{}, {}", p.city, p.state) };
-        out.push(Job { id: 4_000_000_000 + r.below(900_000_000), title, department, location, age_days: r.range(1, 120) as i64 });
+        let location = if r.chance(0.3) {
+            "Remote - US".to_owned()
+        } else {
+            format!("{}, {}", p.city, p.state)
+        };
+        out.push(Job {
+            id: 4_000_000_000 + r.below(900_000_000),
+            title,
+            department,
+            location,
+            age_days: r.range(1, 120) as i64,
+        });
     }
     out
 }
 
 fn greenhouse_404() -> Response {
-    respond::json(StatusCode::NOT_FOUND, &json!({"status": 404, "error": "Job board not found"}))
+    respond::json(
+        StatusCode::NOT_FOUND,
+        &json!({"status": 404, "error": "Job board not found"}),
+    )
 }
 
 async fn greenhouse(
@@ -89,17 +106,35 @@ async fn greenhouse(
 ) -> Response {
     let token = token.to_ascii_lowercase();
     let config = s.config.clone();
-    s.answer(Provider::Jobs, "greenhouse", &[token.as_str()], true, || {
-        let Some((BoardKind::Greenhouse, search, count)) = board(&token) else { return greenhouse_404() };
-        let content = param(&q, "content").is_some_and(|v| v == "true");
-        let list: Vec<Value> = jobs(&token, search, count).iter().map(|j| greenhouse_job(&config, &token, j, content)).collect();
-        respond::json(StatusCode::OK, &json!({"jobs": list, "meta": {"total": count}}))
-    })
+    s.answer(
+        Provider::Jobs,
+        "greenhouse",
+        &[token.as_str()],
+        true,
+        || {
+            let Some((BoardKind::Greenhouse, search, count)) = board(&token) else {
+                return greenhouse_404();
+            };
+            let content = param(&q, "content").is_some_and(|v| v == "true");
+            let list: Vec<Value> = jobs(&token, search, count)
+                .iter()
+                .map(|j| greenhouse_job(&config, &token, j, content))
+                .collect();
+            respond::json(
+                StatusCode::OK,
+                &json!({"jobs": list, "meta": {"total": count}}),
+            )
+        },
+    )
     .await
 }
 
 fn greenhouse_job(config: &MockConfig, token: &str, j: &Job, content: bool) -> Value {
-    let updated = rfc3339(days_ago_date(config.as_of, j.age_days), 14 * 3600 + (j.id % 3600) as i64).replace('Z', "-04:00");
+    let updated = rfc3339(
+        days_ago_date(config.as_of, j.age_days),
+        14 * 3600 + (j.id % 3600) as i64,
+    )
+    .replace('Z', "-04:00");
     let mut v = json!({
         "id": j.id,
         "internal_job_id": j.id / 7,
@@ -176,5 +211,12 @@ async fn lever(
 fn uuid_like(id: u64) -> String {
     let h = data::stable_hash(&id.to_string(), "lever");
     let h2 = data::stable_hash(&id.to_string(), "lever2");
-    format!("{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}", h >> 32, (h >> 16) & 0xffff, h & 0xfff, h2 >> 52, h2 & 0xffff_ffff_ffff)
+    format!(
+        "{:08x}-{:04x}-4{:03x}-a{:03x}-{:012x}",
+        h >> 32,
+        (h >> 16) & 0xffff,
+        h & 0xfff,
+        h2 >> 52,
+        h2 & 0xffff_ffff_ffff
+    )
 }

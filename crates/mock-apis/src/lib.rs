@@ -55,7 +55,10 @@ pub const DEMO_SEC_USER_AGENT: &str = "PartnerForge demo demo@partnerforge.examp
 #[derive(Debug, thiserror::Error)]
 pub enum MockError {
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot start the mock's runtime: {0}")]
     Runtime(std::io::Error),
     #[error("cannot start the mock's thread: {0}")]
@@ -76,8 +79,14 @@ pub enum Provider {
 }
 
 impl Provider {
-    pub const ALL: [Provider; 6] =
-        [Self::BuiltWith, Self::SimilarWeb, Self::Yahoo, Self::Sec, Self::Jobs, Self::Website];
+    pub const ALL: [Provider; 6] = [
+        Self::BuiltWith,
+        Self::SimilarWeb,
+        Self::Yahoo,
+        Self::Sec,
+        Self::Jobs,
+        Self::Website,
+    ];
 
     /// The source id, which is also the URL prefix.
     pub fn id(self) -> &'static str {

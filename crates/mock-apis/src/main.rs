@@ -23,7 +23,8 @@ struct Args {
 }
 
 fn parse_date(s: &str) -> Result<time::Date, String> {
-    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).map_err(|e| e.to_string())
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]"))
+        .map_err(|e| e.to_string())
 }
 
 #[tokio::main]
@@ -37,18 +38,25 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let args = Args::parse();
-    let mut config = MockConfig { slow_delay: std::time::Duration::from_millis(args.slow_ms), ..MockConfig::default() };
+    let mut config = MockConfig {
+        slow_delay: std::time::Duration::from_millis(args.slow_ms),
+        ..MockConfig::default()
+    };
     if let Some(d) = args.as_of {
         config.as_of = d;
     }
-    let mock = MockApis::start_with(config, args.port).await.context("starting the mock APIs")?;
+    let mock = MockApis::start_with(config, args.port)
+        .await
+        .context("starting the mock APIs")?;
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "{}", mock.base_url()).context("writing the base URL")?;
         out.flush().context("flushing stdout")?;
     }
     tracing::info!("serving; stop with Ctrl-C");
-    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
     mock.shutdown().await;
     Ok(())
 }

@@ -7,12 +7,20 @@ use std::collections::HashMap;
 
 /// A JSON body with the given status.
 pub fn json(status: StatusCode, value: &serde_json::Value) -> Response {
-    bytes(status, "application/json; charset=utf-8", value.to_string().into_bytes())
+    bytes(
+        status,
+        "application/json; charset=utf-8",
+        value.to_string().into_bytes(),
+    )
 }
 
 /// A plain-text body.
 pub fn text(status: StatusCode, body: &str) -> Response {
-    bytes(status, "text/plain; charset=utf-8", body.as_bytes().to_vec())
+    bytes(
+        status,
+        "text/plain; charset=utf-8",
+        body.as_bytes().to_vec(),
+    )
 }
 
 /// An HTML body.
@@ -27,7 +35,10 @@ pub fn bytes(status: StatusCode, content_type: &'static str, body: impl Into<Bod
 
 /// Adds (appends) a header; invalid names or values are skipped.
 pub fn with_header(mut resp: Response, name: &str, value: &str) -> Response {
-    if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+    if let (Ok(n), Ok(v)) = (
+        HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(value),
+    ) {
         resp.headers_mut().append(n, v);
     }
     resp
@@ -35,18 +46,25 @@ pub fn with_header(mut resp: Response, name: &str, value: &str) -> Response {
 
 /// A redirect with a `Location` header.
 pub fn redirect(status: StatusCode, location: &str) -> Response {
-    let resp = html(status, format!("<html><body>Moved to <a href=\"{location}\">{location}</a></body></html>"));
+    let resp = html(
+        status,
+        format!("<html><body>Moved to <a href=\"{location}\">{location}</a></body></html>"),
+    );
     with_header(resp, "location", location)
 }
 
 /// A query parameter, matched case-insensitively on its name (BuiltWith uses `KEY`, `LOOKUP`).
 pub fn param<'a>(query: &'a HashMap<String, String>, name: &str) -> Option<&'a str> {
-    query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    query
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// Whether a yes/no flag parameter is set (`yes`, `true`, `1`).
 pub fn flag(query: &HashMap<String, String>, name: &str) -> bool {
-    param(query, name).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "yes" | "true" | "1"))
+    param(query, name)
+        .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "yes" | "true" | "1"))
 }
 
 /// A generic HTML error page, as a web server or CDN in front of an API would send.

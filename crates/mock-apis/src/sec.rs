@@ -57,16 +57,26 @@ fn no_such_key() -> Response {
 
 /// Whether the User-Agent declares a contact e-mail address.
 pub fn declared(headers: &HeaderMap) -> bool {
-    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("");
-    ua.split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ';' || c == '<' || c == '>').any(|w| {
-        w.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.ends_with('.'))
+    let ua = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    ua.split(|c: char| {
+        c.is_whitespace() || c == '(' || c == ')' || c == ';' || c == '<' || c == '>'
+    })
+    .any(|w| {
+        w.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !host.ends_with('.')
+        })
     })
 }
 
 /// `CIK0000320193.json` -> 320193.
 fn parse_cik(file: &str) -> Option<u64> {
     let digits = file.strip_prefix("CIK")?.strip_suffix(".json")?;
-    (digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.parse().ok()).flatten()
+    (digits.len() == 10 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 async fn company_tickers(State(s): State<Shared>, headers: HeaderMap) -> Response {
@@ -75,7 +85,10 @@ async fn company_tickers(State(s): State<Shared>, headers: HeaderMap) -> Respons
             return undeclared_page();
         }
         let mut out = Map::new();
-        let listed = universe::get().companies().iter().filter_map(|c| c.listing.cik.map(|cik| (cik, c)));
+        let listed = universe::get()
+            .companies()
+            .iter()
+            .filter_map(|c| c.listing.cik.map(|cik| (cik, c)));
         for (i, (cik, c)) in listed.enumerate() {
             out.insert(
                 i.to_string(),
@@ -96,21 +109,39 @@ fn lookup(file: &str) -> (Option<data::Profile>, String) {
     }
 }
 
-async fn submissions(State(s): State<Shared>, Path(file): Path<String>, headers: HeaderMap) -> Response {
+async fn submissions(
+    State(s): State<Shared>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let (profile, key) = lookup(&file);
     let config = s.config.clone();
     s.answer(Provider::Sec, "submissions", &[key.as_str()], false, || {
-        render(&headers, profile, |p, l| filings::submissions(&config, p, l))
+        render(&headers, profile, |p, l| {
+            filings::submissions(&config, p, l)
+        })
     })
     .await
 }
 
-async fn company_facts(State(s): State<Shared>, Path(file): Path<String>, headers: HeaderMap) -> Response {
+async fn company_facts(
+    State(s): State<Shared>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let (profile, key) = lookup(&file);
     let config: MockConfig = s.config.clone();
-    s.answer(Provider::Sec, "company-facts", &[key.as_str()], false, || {
-        render(&headers, profile, |p, l| filings::company_facts(&config, p, l))
-    })
+    s.answer(
+        Provider::Sec,
+        "company-facts",
+        &[key.as_str()],
+        false,
+        || {
+            render(&headers, profile, |p, l| {
+                filings::company_facts(&config, p, l)
+            })
+        },
+    )
     .await
 }
 
@@ -122,7 +153,10 @@ fn render(
     if !declared(headers) {
         return undeclared_page();
     }
-    match profile.as_ref().and_then(|p| p.listing.as_ref().map(|l| (p, l))) {
+    match profile
+        .as_ref()
+        .and_then(|p| p.listing.as_ref().map(|l| (p, l)))
+    {
         Some((p, l)) => respond::json(StatusCode::OK, &build(p, l)),
         None => no_such_key(),
     }

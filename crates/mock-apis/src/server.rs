@@ -33,7 +33,11 @@ pub struct MockConfig {
 
 impl Default for MockConfig {
     fn default() -> Self {
-        Self { as_of: data::today(), slow_delay: Duration::from_secs(3), huge_bytes: 20 * 1024 * 1024 }
+        Self {
+            as_of: data::today(),
+            slow_delay: Duration::from_secs(3),
+            huge_bytes: 20 * 1024 * 1024,
+        }
     }
 }
 
@@ -70,7 +74,11 @@ impl AppState {
         let active = self
             .faults
             .take(provider, endpoint, first, slow)
-            .or_else(|| first.filter(|_| prefix_faults).and_then(|d| Active::from_prefix(d, slow)));
+            .or_else(|| {
+                first
+                    .filter(|_| prefix_faults)
+                    .and_then(|d| Active::from_prefix(d, slow))
+            });
         faults::apply(active, provider, render).await
     }
 }
@@ -84,16 +92,29 @@ fn router(state: Shared) -> Router {
         .nest("/builtwith", builtwith::router())
         .nest("/similarweb", similarweb::router())
         .nest("/yahoo_finance", yahoo::router())
+        // A nested root only matches without the slash; the consent page answers with it too.
+        .route("/yahoo_finance/", get(yahoo::consent))
         .nest("/sec_edgar", sec::router())
         .nest("/job_boards", jobs::router())
         .nest("/website", website::router())
+        .fallback(|| async { respond::error_page(StatusCode::NOT_FOUND) })
         .with_state(state)
 }
 
 async fn index(headers: HeaderMap) -> Response {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-    let sources: serde_json::Map<String, serde_json::Value> =
-        Provider::ALL.iter().map(|p| (p.id().to_owned(), json!(format!("http://{host}/{}", p.id())))).collect();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let sources: serde_json::Map<String, serde_json::Value> = Provider::ALL
+        .iter()
+        .map(|p| {
+            (
+                p.id().to_owned(),
+                json!(format!("http://{host}/{}", p.id())),
+            )
+        })
+        .collect();
     respond::json(
         StatusCode::OK,
         &json!({
@@ -164,10 +185,17 @@ impl MockApis {
     /// Starts with a configuration on `127.0.0.1:port`.
     pub async fn start_with(config: MockConfig, port: u16) -> Result<Self, MockError> {
         let want = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-        let listener =
-            tokio::net::TcpListener::bind(want).await.map_err(|source| MockError::Bind { addr: want, source })?;
-        let addr = listener.local_addr().map_err(|source| MockError::Bind { addr: want, source })?;
-        let state = Arc::new(AppState { config, calls: CallLog::default(), faults: FaultQueue::default() });
+        let listener = tokio::net::TcpListener::bind(want)
+            .await
+            .map_err(|source| MockError::Bind { addr: want, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| MockError::Bind { addr: want, source })?;
+        let state = Arc::new(AppState {
+            config,
+            calls: CallLog::default(),
+            faults: FaultQueue::default(),
+        });
         let app = router(state.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -179,7 +207,12 @@ impl MockApis {
             }
         });
         tracing::info!("mock APIs listening on http://{addr}");
-        Ok(Self { addr, state, stop: Some(stop), task: Some(task) })
+        Ok(Self {
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
     }
 
     /// Starts on its own thread with its own runtime, for callers without one (the CLI `--demo`).
@@ -188,12 +221,19 @@ impl MockApis {
     }
 
     /// [`spawn_in_thread`](Self::spawn_in_thread) with a configuration and port.
-    pub fn spawn_in_thread_with(config: MockConfig, port: u16) -> Result<MockApisHandle, MockError> {
+    pub fn spawn_in_thread_with(
+        config: MockConfig,
+        port: u16,
+    ) -> Result<MockApisHandle, MockError> {
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("pf-mock-apis".into())
             .spawn(move || {
-                let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+                let rt = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                {
                     Ok(rt) => rt,
                     Err(e) => {
                         let _ = ready_tx.send(Err(MockError::Runtime(e)));
@@ -204,7 +244,10 @@ impl MockApis {
                     match MockApis::start_with(config, port).await {
                         Ok(mock) => {
                             let (stop_tx, stop_rx) = oneshot::channel::<()>();
-                            if ready_tx.send(Ok((mock.addr, mock.state.clone(), stop_tx))).is_ok() {
+                            if ready_tx
+                                .send(Ok((mock.addr, mock.state.clone(), stop_tx)))
+                                .is_ok()
+                            {
                                 let _ = stop_rx.await;
                             }
                             mock.shutdown().await;
@@ -217,7 +260,12 @@ impl MockApis {
             })
             .map_err(MockError::Thread)?;
         let (addr, state, stop) = ready_rx.recv().map_err(|_| MockError::ThreadGone)??;
-        Ok(MockApisHandle { addr, state, stop: Some(stop), thread: Some(thread) })
+        Ok(MockApisHandle {
+            addr,
+            state,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
     }
 
     /// Stops accepting, lets requests in flight finish (at most 2 s), and waits.
@@ -227,7 +275,10 @@ impl MockApis {
         }
         if let Some(task) = self.task.take() {
             let abort = task.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(2), task).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(2), task)
+                .await
+                .is_err()
+            {
                 abort.abort();
             }
         }

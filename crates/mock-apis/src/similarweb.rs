@@ -25,13 +25,22 @@ pub const HISTORY_MONTHS: i32 = 36;
 
 pub(crate) fn router() -> Router<Shared> {
     Router::new()
-        .route("/v1/website/{domain}/total-traffic-and-engagement/visits", get(visits))
-        .route("/v1/website/{domain}/similar-sites/similarsites", get(similar_sites))
+        .route(
+            "/v1/website/{domain}/total-traffic-and-engagement/visits",
+            get(visits),
+        )
+        .route(
+            "/v1/website/{domain}/similar-sites/similarsites",
+            get(similar_sites),
+        )
 }
 
 /// SimilarWeb's JSON error envelope.
 pub fn error(status: StatusCode, code: u16, message: &str) -> Response {
-    respond::json(status, &json!({"meta": {"status": "Error", "error_code": code, "error_message": message}}))
+    respond::json(
+        status,
+        &json!({"meta": {"status": "Error", "error_code": code, "error_message": message}}),
+    )
 }
 
 fn data_not_found() -> Response {
@@ -39,19 +48,33 @@ fn data_not_found() -> Response {
 }
 
 /// The key check, then the domain check: `Err(response)` when the call must fail.
-fn check(q: &HashMap<String, String>, headers: &HeaderMap, domain: &str) -> Result<Profile, Box<Response>> {
+fn check(
+    q: &HashMap<String, String>,
+    headers: &HeaderMap,
+    domain: &str,
+) -> Result<Profile, Box<Response>> {
     let key = param(q, "api_key").or_else(|| headers.get("api-key").and_then(|v| v.to_str().ok()));
     match key.map(str::trim) {
         None | Some("") | Some("invalid") => {
-            return Err(Box::new(respond::text(StatusCode::UNAUTHORIZED, "invalid API key")));
+            return Err(Box::new(respond::text(
+                StatusCode::UNAUTHORIZED,
+                "invalid API key",
+            )));
         }
         _ => {}
     }
-    if domain != domain.to_ascii_lowercase() || domain.starts_with("www.") || !is_valid_domain(domain) {
+    if domain != domain.to_ascii_lowercase()
+        || domain.starts_with("www.")
+        || !is_valid_domain(domain)
+    {
         return Err(Box::new(data_not_found()));
     }
     let p = data::profile(domain);
-    if p.no_data { Err(Box::new(data_not_found())) } else { Ok(p) }
+    if p.no_data {
+        Err(Box::new(data_not_found()))
+    } else {
+        Ok(p)
+    }
 }
 
 /// A month as (year, month 1..=12), counted as `year * 12 + month - 1`.
@@ -80,10 +103,15 @@ fn parse_month(s: &str) -> Option<i32> {
 /// domains, a jump in the latest month.
 pub fn monthly_visits(p: &Profile, month: i32, last: i32) -> f64 {
     let mut r = Rng::new(&format!("{}#{month}", p.domain), "visits");
-    let season = 1.0 + 0.12 * ((month.rem_euclid(12) as f64 - 1.5) / 12.0 * std::f64::consts::TAU).cos();
+    let season =
+        1.0 + 0.12 * ((month.rem_euclid(12) as f64 - 1.5) / 12.0 * std::f64::consts::TAU).cos();
     let trend = 1.0 + 0.004 * f64::from(month - last);
     let noise = 0.93 + r.unit() * 0.14;
-    let jump = if p.traffic_jump && month == last { 1.4 } else { 1.0 };
+    let jump = if p.traffic_jump && month == last {
+        1.4
+    } else {
+        1.0
+    };
     (p.monthly_visits * season * trend * noise * jump * 100.0).round() / 100.0
 }
 
@@ -94,34 +122,53 @@ async fn visits(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let config = s.config.clone();
-    s.answer(Provider::SimilarWeb, "visits", &[domain.as_str()], true, || render_visits(&config, &q, &headers, &domain))
-        .await
+    s.answer(
+        Provider::SimilarWeb,
+        "visits",
+        &[domain.as_str()],
+        true,
+        || render_visits(&config, &q, &headers, &domain),
+    )
+    .await
 }
 
-fn render_visits(config: &MockConfig, q: &HashMap<String, String>, headers: &HeaderMap, domain: &str) -> Response {
+fn render_visits(
+    config: &MockConfig,
+    q: &HashMap<String, String>,
+    headers: &HeaderMap,
+    domain: &str,
+) -> Response {
     let p = match check(q, headers, domain) {
         Ok(p) => p,
         Err(e) => return *e,
     };
-    let granularity = param(q, "granularity").unwrap_or("monthly").to_ascii_lowercase();
+    let granularity = param(q, "granularity")
+        .unwrap_or("monthly")
+        .to_ascii_lowercase();
     if granularity != "monthly" {
         return error(StatusCode::BAD_REQUEST, 102, "Granularity is not supported");
     }
     let last = month_index(config.as_of) - 1;
-    let start = param(q, "start_date").map(parse_month).unwrap_or(Some(last - 11));
+    let start = param(q, "start_date")
+        .map(parse_month)
+        .unwrap_or(Some(last - 11));
     let end = param(q, "end_date").map(parse_month).unwrap_or(Some(last));
     let (Some(start), Some(end)) = (start, end) else {
         return error(StatusCode::BAD_REQUEST, 101, "Date range is not valid");
     };
     let (start, end) = (start.max(last - HISTORY_MONTHS + 1), end.min(last));
-    let (Some(start_day), Some(end_day), Some(updated)) = (month_start(start), month_end(end), month_end(last)) else {
+    let (Some(start_day), Some(end_day), Some(updated)) =
+        (month_start(start), month_end(end), month_end(last))
+    else {
         return error(StatusCode::BAD_REQUEST, 101, "Date range is not valid");
     };
     if start > end {
         return error(StatusCode::BAD_REQUEST, 101, "Date range is not valid");
     }
     let visits: Vec<Value> = (start..=end)
-        .filter_map(|m| month_start(m).map(|d| json!({"date": ymd(d), "visits": monthly_visits(&p, m, last)})))
+        .filter_map(|m| {
+            month_start(m).map(|d| json!({"date": ymd(d), "visits": monthly_visits(&p, m, last)}))
+        })
         .collect();
     let flag = |name: &str| param(q, name).is_some_and(|v| v.eq_ignore_ascii_case("true"));
     respond::json(
@@ -191,9 +238,18 @@ mod tests {
     fn month_arithmetic() {
         assert_eq!(parse_month("2024-01"), Some(2024 * 12));
         assert_eq!(parse_month("2024-13"), None);
-        assert_eq!(month_start(2024 * 12 + 1).map(ymd).as_deref(), Some("2024-02-01"));
-        assert_eq!(month_end(2024 * 12 + 1).map(ymd).as_deref(), Some("2024-02-29"));
-        assert_eq!(month_end(2023 * 12 + 11).map(ymd).as_deref(), Some("2023-12-31"));
+        assert_eq!(
+            month_start(2024 * 12 + 1).map(ymd).as_deref(),
+            Some("2024-02-01")
+        );
+        assert_eq!(
+            month_end(2024 * 12 + 1).map(ymd).as_deref(),
+            Some("2024-02-29")
+        );
+        assert_eq!(
+            month_end(2023 * 12 + 11).map(ymd).as_deref(),
+            Some("2023-12-31")
+        );
     }
 
     #[test]

@@ -36,7 +36,10 @@ pub(crate) fn router() -> Router<Shared> {
 
 /// The profile a host serves: `www.`, `www2.` and `us.` storefronts belong to the bare domain.
 fn site_profile(host: &str) -> Profile {
-    let h = host.strip_prefix("www2.").or_else(|| host.strip_prefix("us.")).unwrap_or(host);
+    let h = host
+        .strip_prefix("www2.")
+        .or_else(|| host.strip_prefix("us."))
+        .unwrap_or(host);
     data::profile(h)
 }
 
@@ -48,7 +51,9 @@ pub fn page(config: &MockConfig, host: &str) -> Page {
 /// Where a request for `host`'s homepage is sent instead, if anywhere.
 fn redirect_target(p: &Profile, host: &str) -> Option<(String, String)> {
     match &p.redirect {
-        Some(Redirect::Www) if !host.starts_with("www.") => Some((format!("www.{host}"), "/".to_owned())),
+        Some(Redirect::Www) if !host.starts_with("www.") => {
+            Some((format!("www.{host}"), "/".to_owned()))
+        }
         Some(Redirect::To { host: h, path }) if h != host => Some((h.clone(), path.clone())),
         _ => None,
     }
@@ -70,21 +75,39 @@ async fn homepage(
 ) -> Response {
     let host = domain.to_ascii_lowercase();
     let config = s.config.clone();
-    s.answer(Provider::Website, "homepage", &[host.as_str()], true, || render_home(&config, &host, &headers, &q))
-        .await
+    s.answer(
+        Provider::Website,
+        "homepage",
+        &[host.as_str()],
+        true,
+        || render_home(&config, &host, &headers, &q),
+    )
+    .await
 }
 
-fn render_home(config: &MockConfig, host: &str, headers: &HeaderMap, q: &HashMap<String, String>) -> Response {
+fn render_home(
+    config: &MockConfig,
+    host: &str,
+    headers: &HeaderMap,
+    q: &HashMap<String, String>,
+) -> Response {
     let bare = host.strip_prefix("www.").unwrap_or(host);
     if !data::is_valid_domain(host) {
         return respond::error_page(StatusCode::BAD_REQUEST);
     }
     if bare.starts_with("loop-") {
         let hop: u64 = q.get("hop").and_then(|h| h.parse().ok()).unwrap_or(0);
-        return respond::redirect(StatusCode::FOUND, &location(headers, host, &format!("/?hop={}", hop + 1)));
+        return respond::redirect(
+            StatusCode::FOUND,
+            &location(headers, host, &format!("/?hop={}", hop + 1)),
+        );
     }
     if bare.starts_with("huge-") {
-        return respond::bytes(StatusCode::OK, "text/html; charset=utf-8", huge(config.huge_bytes));
+        return respond::bytes(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            huge(config.huge_bytes),
+        );
     }
     if bare.starts_with("binary-") {
         return respond::bytes(StatusCode::OK, "text/html; charset=utf-8", binary(host));
@@ -93,18 +116,30 @@ fn render_home(config: &MockConfig, host: &str, headers: &HeaderMap, q: &HashMap
     if p.no_data {
         return respond::html(
             StatusCode::OK,
-            format!("<!DOCTYPE html>\n<html><head><title>{host}</title></head><body><p>This domain is parked.</p></body></html>\n"),
+            format!(
+                "<!DOCTYPE html>\n<html><head><title>{host}</title></head><body><p>This domain is parked.</p></body></html>\n"
+            ),
         );
     }
     if let Some((to, path)) = redirect_target(&p, host) {
-        return respond::redirect(StatusCode::MOVED_PERMANENTLY, &location(headers, &to, &path));
+        return respond::redirect(
+            StatusCode::MOVED_PERMANENTLY,
+            &location(headers, &to, &path),
+        );
     }
-    serve_page(markup::page(&p, host, config.as_of.year()), bare.starts_with("badenc-"))
+    serve_page(
+        markup::page(&p, host, config.as_of.year()),
+        bare.starts_with("badenc-"),
+    )
 }
 
 fn serve_page(page: Page, bad_encoding: bool) -> Response {
     let mut resp = if bad_encoding {
-        respond::bytes(StatusCode::OK, "text/html; charset=utf-8", break_encoding(&page.html))
+        respond::bytes(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            break_encoding(&page.html),
+        )
     } else {
         respond::html(StatusCode::OK, page.html)
     };
@@ -118,19 +153,31 @@ fn serve_page(page: Page, bad_encoding: bool) -> Response {
     resp
 }
 
-async fn asset(State(s): State<Shared>, Path((domain, path)): Path<(String, String)>, headers: HeaderMap) -> Response {
+async fn asset(
+    State(s): State<Shared>,
+    Path((domain, path)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
     let host = domain.to_ascii_lowercase();
     let p = site_profile(&host);
     // A redirect's landing page (`www2.hm.com/en_us/index.html`) is the homepage.
     let landing = match &p.redirect {
-        Some(Redirect::To { host: h, path: lp }) => h == &host && lp.trim_matches('/') == path.trim_matches('/'),
+        Some(Redirect::To { host: h, path: lp }) => {
+            h == &host && lp.trim_matches('/') == path.trim_matches('/')
+        }
         _ => false,
     };
     if landing {
         let config = s.config.clone();
         let q = HashMap::new();
         return s
-            .answer(Provider::Website, "homepage", &[host.as_str()], true, || render_home(&config, &host, &headers, &q))
+            .answer(
+                Provider::Website,
+                "homepage",
+                &[host.as_str()],
+                true,
+                || render_home(&config, &host, &headers, &q),
+            )
             .await;
     }
     let config = s.config.clone();
@@ -140,7 +187,10 @@ async fn asset(State(s): State<Shared>, Path((domain, path)): Path<(String, Stri
         }
         let page = markup::page(&p, &host, config.as_of.year());
         // Relative references from a page in a sub-directory land under it: match by suffix.
-        let found = page.assets.into_iter().find(|a| path == a.path || path.ends_with(&format!("/{}", a.path)));
+        let found = page
+            .assets
+            .into_iter()
+            .find(|a| path == a.path || path.ends_with(&format!("/{}", a.path)));
         match found {
             Some(a) => respond::bytes(StatusCode::OK, a.content_type, a.body),
             None => respond::error_page(StatusCode::NOT_FOUND),
@@ -162,7 +212,11 @@ fn huge(size: usize) -> Bytes {
         Bytes::from(s)
     };
     let cached = CACHE.get_or_init(build);
-    if cached.len().abs_diff(size) < 200 { cached.clone() } else { build() }
+    if cached.len().abs_diff(size) < 200 {
+        cached.clone()
+    } else {
+        build()
+    }
 }
 
 /// 64 KiB of binary (a PNG signature then noise), served as `text/html`.
@@ -207,10 +261,22 @@ mod tests {
     #[test]
     fn redirects() {
         let costco = site_profile("costco.com");
-        assert_eq!(redirect_target(&costco, "costco.com"), Some(("www.costco.com".into(), "/".into())));
-        assert_eq!(redirect_target(&site_profile("www.costco.com"), "www.costco.com"), None);
+        assert_eq!(
+            redirect_target(&costco, "costco.com"),
+            Some(("www.costco.com".into(), "/".into()))
+        );
+        assert_eq!(
+            redirect_target(&site_profile("www.costco.com"), "www.costco.com"),
+            None
+        );
         let hm = site_profile("hm.com");
-        assert_eq!(redirect_target(&hm, "hm.com"), Some(("www2.hm.com".into(), "/en_us/index.html".into())));
-        assert_eq!(redirect_target(&site_profile("www2.hm.com"), "www2.hm.com"), None);
+        assert_eq!(
+            redirect_target(&hm, "hm.com"),
+            Some(("www2.hm.com".into(), "/en_us/index.html".into()))
+        );
+        assert_eq!(
+            redirect_target(&site_profile("www2.hm.com"), "www2.hm.com"),
+            None
+        );
     }
 }

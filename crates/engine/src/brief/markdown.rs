@@ -9,6 +9,8 @@ use super::{Brief, BriefChange, BriefFact, BriefSection};
 
 /// How many changes a brief without `since` lists.
 const RECENT_CHANGES: usize = 10;
+/// Longer change summaries are shortened (the JSON form keeps them whole).
+const SUMMARY_CHARS: usize = 280;
 
 fn age(days: Option<i64>) -> String {
     match days {
@@ -35,7 +37,7 @@ fn change_line(c: &BriefChange, brief: &Brief) -> String {
         c.recorded_at.date(),
         c.title,
         c.module,
-        c.summary,
+        super::clip(&c.summary, SUMMARY_CHARS),
         age(Some(days))
     )
 }

@@ -42,8 +42,9 @@ impl Signal {
 
     /// The fact as score parts cite it: `text on date (source)`.
     pub fn cite(&self) -> String {
+        let on = if self.growth.is_some() { "as of" } else { "on" };
         match &self.date {
-            Some(d) => format!("{} on {d} ({})", self.text, self.source),
+            Some(d) => format!("{} {on} {d} ({})", self.text, self.source),
             None => format!("{} ({})", self.text, self.source),
         }
     }
@@ -198,7 +199,7 @@ fn traffic(input: &ModuleInput<'_>) -> Option<Signal> {
     let growth = data.get("recent_growth").and_then(Value::as_f64).or_else(|| data.get("traffic_history").and_then(m03_traffic::recent_growth))?;
     (growth > 0.2).then(|| {
         let c = Cited { data, sources };
-        let mut s = Signal::new("traffic_jump", format!("traffic {} on the three months before", pct(growth)), Some(day), c.ids("traffic_history").join(", "));
+        let mut s = Signal::new("traffic_jump", format!("traffic {} over the previous three months", pct(growth)), Some(day), c.ids("traffic_history").join(", "));
         s.growth = Some(growth);
         s
     })

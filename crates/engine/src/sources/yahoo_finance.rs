@@ -2,8 +2,9 @@
 //! cookie/crumb flow (api-formats.md B.4):
 //! 1. `cookie`: a GET that sets Yahoo's session cookie. With the default base
 //!    (`https://query2.finance.yahoo.com`) that is `https://fc.yahoo.com/` (it answers 404 but
-//!    sets the cookie for `.yahoo.com`); with any other base (the mock, a proxy) it is `{base}/`.
-//!    The gateway's HTTP client keeps cookies, so later calls carry it.
+//!    sets the cookie for `.yahoo.com`); with any other base (the mock, a proxy) it is the base
+//!    URL itself, without a trailing slash (`{mock}/yahoo_finance`, the consent page). The
+//!    gateway's HTTP client keeps cookies, so later calls carry it.
 //! 2. `crumb`: `GET {base}/v1/test/getcrumb` -> the crumb as plain text; cached in the source (per
 //!    base URL) so a batch fetches it once.
 //! 3. `quote-summary`: `GET {base}/v10/finance/quoteSummary/{SYMBOL}?modules=price,summaryDetail,
@@ -127,7 +128,10 @@ impl YahooFinance {
         let cookie_url = if cx.config.base_url.host_str() == Some(DEFAULT_BASE_HOST) {
             Url::parse(COOKIE_URL).map_err(|e| SourceError::Config(format!("cookie URL: {e}")))?
         } else {
-            cx.config.url("")?
+            let mut base = cx.config.base_url.clone();
+            let path = base.path().trim_end_matches('/').to_owned();
+            base.set_path(&path);
+            base
         };
         cx.gateway
             .send(&self.spec(cx, COOKIE, cookie_url, classify_cookie))

@@ -14,11 +14,21 @@ use crate::respond;
 use crate::server::Shared;
 use crate::{MockConfig, Provider};
 
-pub(super) async fn handler(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
+pub(super) async fn handler(
+    State(s): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let domains = lookups(&q);
     let refs: Vec<&str> = domains.iter().map(String::as_str).collect();
     let config = s.config.clone();
-    s.answer(Provider::BuiltWith, "relationships-api", &refs, true, || render(&config, &q, &domains)).await
+    s.answer(
+        Provider::BuiltWith,
+        "relationships-api",
+        &refs,
+        true,
+        || render(&config, &q, &domains),
+    )
+    .await
 }
 
 fn render(config: &MockConfig, q: &HashMap<String, String>, domains: &[String]) -> Response {
@@ -30,12 +40,17 @@ fn render(config: &MockConfig, q: &HashMap<String, String>, domains: &[String]) 
     let mut total = 0;
     for d in domains {
         if !is_valid_domain(d) {
-            errors.push(json!({"Lookup": d, "Code": -8, "Message": "Invalid or unsupported root domain."}));
+            errors.push(
+                json!({"Lookup": d, "Code": -8, "Message": "Invalid or unsupported root domain."}),
+            );
             continue;
         }
         let p = data::profile(d);
         let identifiers = identifiers(config, &p);
-        total += identifiers.iter().map(|i| i["Matches"].as_array().map_or(0, Vec::len)).sum::<usize>();
+        total += identifiers
+            .iter()
+            .map(|i| i["Matches"].as_array().map_or(0, Vec::len))
+            .sum::<usize>();
         if !identifiers.is_empty() {
             rels.push(json!({"Domain": d, "Identifiers": identifiers}));
         }
@@ -59,21 +74,34 @@ fn date(config: &MockConfig, days: i64) -> String {
 }
 
 fn digits(r: &mut Rng, n: usize) -> String {
-    (0..n).map(|_| char::from(b'0' + r.below(10) as u8)).collect()
+    (0..n)
+        .map(|_| char::from(b'0' + r.below(10) as u8))
+        .collect()
 }
 
 fn hex(r: &mut Rng, n: usize) -> String {
-    (0..n).map(|_| char::from(b"0123456789ABCDEF"[r.below(16) as usize])).collect()
+    (0..n)
+        .map(|_| char::from(b"0123456789ABCDEF"[r.below(16) as usize]))
+        .collect()
 }
 
 /// The shared identifiers of a profile, each with the related domains that carry it.
 fn identifiers(config: &MockConfig, p: &Profile) -> Vec<Value> {
     let mut r = Rng::new(&p.domain, "relationships");
     let of = |rel: &[Relation]| -> Vec<&str> {
-        p.related.iter().filter(|x| rel.contains(&x.relation)).map(|x| x.domain.as_str()).collect()
+        p.related
+            .iter()
+            .filter(|x| rel.contains(&x.relation))
+            .map(|x| x.domain.as_str())
+            .collect()
     };
     let mut out = Vec::new();
-    let mut ident = |kind: &str, value: String, doms: Vec<&str>, first: i64, last: i64, r: &mut Rng| {
+    let mut ident = |kind: &str,
+                     value: String,
+                     doms: Vec<&str>,
+                     first: i64,
+                     last: i64,
+                     r: &mut Rng| {
         if doms.is_empty() {
             return;
         }
@@ -92,10 +120,36 @@ fn identifiers(config: &MockConfig, p: &Profile) -> Vec<Value> {
     let gtm = format!("GTM-{}", hex(&mut r, 7));
     let ga4 = format!("G-{}", hex(&mut r, 10));
     let first = r.range(1500, 4000) as i64;
-    ident("google-tag-manager", gtm, of(&[Relation::Regional, Relation::Brand]), first, r.range(0, 7) as i64, &mut r);
-    ident("google-analytics", ga4, of(&[Relation::Regional]), first - 300, r.range(0, 7) as i64, &mut r);
-    let ip = format!("23.{}.{}.{}", r.range(32, 79), r.range(1, 254), r.range(1, 254));
-    ident("ip", ip, of(&[Relation::Subsidiary]), r.range(900, 2500) as i64, r.range(0, 30) as i64, &mut r);
+    ident(
+        "google-tag-manager",
+        gtm,
+        of(&[Relation::Regional, Relation::Brand]),
+        first,
+        r.range(0, 7) as i64,
+        &mut r,
+    );
+    ident(
+        "google-analytics",
+        ga4,
+        of(&[Relation::Regional]),
+        first - 300,
+        r.range(0, 7) as i64,
+        &mut r,
+    );
+    let ip = format!(
+        "23.{}.{}.{}",
+        r.range(32, 79),
+        r.range(1, 254),
+        r.range(1, 254)
+    );
+    ident(
+        "ip",
+        ip,
+        of(&[Relation::Subsidiary]),
+        r.range(900, 2500) as i64,
+        r.range(0, 30) as i64,
+        &mut r,
+    );
     // A former domain shared the legacy analytics id until the rename.
     let ua = format!("UA-{}", digits(&mut r, 7));
     let former = of(&[Relation::FormerDomain]);

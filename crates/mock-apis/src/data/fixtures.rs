@@ -3,16 +3,28 @@
 //! officers are invented: the mock carries no real personal data).
 
 use super::{
-    Analytics, BoardKind, Cdn, Cms, FormerName, Listing, PastTech, Platform, Profile, Redirect, Related, Relation,
-    RevenueConcept, SearchVendor, TagManager, generate,
+    Analytics, BoardKind, Cdn, Cms, FormerName, Listing, PastTech, Platform, Profile, Redirect,
+    Related, Relation, RevenueConcept, SearchVendor, TagManager, generate,
 };
 
 /// The fixture domains, in a stable order.
-pub const DOMAINS: [&str; 7] =
-    ["costco.com", "target.com", "bestbuy.com", "ulta.com", "ultasalon.com", "allbirds.com", "hm.com"];
+pub const DOMAINS: [&str; 7] = [
+    "costco.com",
+    "target.com",
+    "bestbuy.com",
+    "ulta.com",
+    "ultasalon.com",
+    "allbirds.com",
+    "hm.com",
+];
 
 fn related(list: &[(&str, Relation)]) -> Vec<Related> {
-    list.iter().map(|(d, r)| Related { domain: (*d).to_owned(), relation: *r }).collect()
+    list.iter()
+        .map(|(d, r)| Related {
+            domain: (*d).to_owned(),
+            relation: *r,
+        })
+        .collect()
 }
 
 fn strings(list: &[&str]) -> Vec<String> {
@@ -20,7 +32,11 @@ fn strings(list: &[&str]) -> Vec<String> {
 }
 
 fn former(name: &str, from: &str, to: &str) -> FormerName {
-    FormerName { name: name.to_owned(), from: format!("{from}T05:00:00.000Z"), to: format!("{to}T05:00:00.000Z") }
+    FormerName {
+        name: name.to_owned(),
+        from: format!("{from}T05:00:00.000Z"),
+        to: format!("{to}T05:00:00.000Z"),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -78,7 +94,14 @@ pub fn get(domain: &str) -> Option<Profile> {
             cdn: Cdn::Akamai,
             monthly_visits: 142_000_000.0,
             traffic_jump: false,
-            similar: strings(&["samsclub.com", "bjs.com", "walmart.com", "target.com", "amazon.com", "bestbuy.com"]),
+            similar: strings(&[
+                "samsclub.com",
+                "bjs.com",
+                "walmart.com",
+                "target.com",
+                "amazon.com",
+                "bestbuy.com",
+            ]),
             listing: Some(Listing {
                 former_names: vec![
                     former("COSTCO COMPANIES INC", "1997-08-28", "1999-08-30"),
@@ -130,7 +153,14 @@ pub fn get(domain: &str) -> Option<Profile> {
             cdn: Cdn::Akamai,
             monthly_visits: 168_000_000.0,
             traffic_jump: false,
-            similar: strings(&["walmart.com", "amazon.com", "costco.com", "kohls.com", "macys.com", "bestbuy.com"]),
+            similar: strings(&[
+                "walmart.com",
+                "amazon.com",
+                "costco.com",
+                "kohls.com",
+                "macys.com",
+                "bestbuy.com",
+            ]),
             listing: Some(Listing {
                 former_names: vec![former("DAYTON HUDSON CORP", "1994-02-10", "2000-01-31")],
                 revenue_concept: RevenueConcept::Revenues,
@@ -146,7 +176,10 @@ pub fn get(domain: &str) -> Option<Profile> {
                     "MN",
                 )
             }),
-            related: related(&[("shipt.com", Relation::Subsidiary), ("targetoptical.com", Relation::Brand)]),
+            related: related(&[
+                ("shipt.com", Relation::Subsidiary),
+                ("targetoptical.com", Relation::Brand),
+            ]),
             redirect: Some(Redirect::Www),
             ..base
         },
@@ -170,7 +203,14 @@ pub fn get(domain: &str) -> Option<Profile> {
             cdn: Cdn::Akamai,
             monthly_visits: 118_000_000.0,
             traffic_jump: true,
-            similar: strings(&["amazon.com", "walmart.com", "target.com", "newegg.com", "costco.com", "apple.com"]),
+            similar: strings(&[
+                "amazon.com",
+                "walmart.com",
+                "target.com",
+                "newegg.com",
+                "costco.com",
+                "apple.com",
+            ]),
             listing: Some(Listing {
                 sec_website: "https://www.bestbuy.com".into(),
                 ..us_listing(
@@ -206,7 +246,11 @@ pub fn get(domain: &str) -> Option<Profile> {
             revenue_growth: 0.098,
             search: Some(SearchVendor::Constructor),
             // BuiltWith still reports Bloomreach as live: a conflict with the website.
-            search_history: vec![PastTech { vendor: SearchVendor::Bloomreach, first_days_ago: 1900, last_days_ago: 3 }],
+            search_history: vec![PastTech {
+                vendor: SearchVendor::Bloomreach,
+                first_days_ago: 1900,
+                last_days_ago: 3,
+            }],
             platform: Some(Platform::SalesforceCommerceCloud),
             cms: None,
             tag_manager: Some(TagManager::GoogleTagManager),
@@ -214,9 +258,19 @@ pub fn get(domain: &str) -> Option<Profile> {
             cdn: Cdn::Cloudflare,
             monthly_visits: 36_500_000.0,
             traffic_jump: false,
-            similar: strings(&["sephora.com", "macys.com", "target.com", "nordstrom.com", "walgreens.com"]),
+            similar: strings(&[
+                "sephora.com",
+                "macys.com",
+                "target.com",
+                "nordstrom.com",
+                "walgreens.com",
+            ]),
             listing: Some(Listing {
-                former_names: vec![former("ULTA SALON, COSMETICS & FRAGRANCE, INC.", "2007-06-12", "2017-01-30")],
+                former_names: vec![former(
+                    "ULTA SALON, COSMETICS & FRAGRANCE, INC.",
+                    "2007-06-12",
+                    "2017-01-30",
+                )],
                 ..us_listing(
                     "ULTA",
                     true,
@@ -236,7 +290,10 @@ pub fn get(domain: &str) -> Option<Profile> {
         // The former domain: its homepage redirects to the new one.
         "ultasalon.com" => Profile {
             company: "Ulta Beauty, Inc.".into(),
-            redirect: Some(Redirect::To { host: "www.ulta.com".into(), path: "/".into() }),
+            redirect: Some(Redirect::To {
+                host: "www.ulta.com".into(),
+                path: "/".into(),
+            }),
             related: vec![],
             listing: None,
             ..base
@@ -253,7 +310,11 @@ pub fn get(domain: &str) -> Option<Profile> {
             revenue_usd: 254_100_000,
             revenue_growth: -0.25,
             search: Some(SearchVendor::Searchspring),
-            search_history: vec![PastTech { vendor: SearchVendor::Klevu, first_days_ago: 1500, last_days_ago: 640 }],
+            search_history: vec![PastTech {
+                vendor: SearchVendor::Klevu,
+                first_days_ago: 1500,
+                last_days_ago: 640,
+            }],
             platform: Some(Platform::Shopify),
             cms: None,
             tag_manager: Some(TagManager::GoogleTagManager),
@@ -261,7 +322,13 @@ pub fn get(domain: &str) -> Option<Profile> {
             cdn: Cdn::Cloudflare,
             monthly_visits: 2_400_000.0,
             traffic_jump: false,
-            similar: strings(&["rothys.com", "veja-store.com", "onrunning.com", "hoka.com", "bombas.com"]),
+            similar: strings(&[
+                "rothys.com",
+                "veja-store.com",
+                "onrunning.com",
+                "hoka.com",
+                "bombas.com",
+            ]),
             listing: Some(Listing {
                 revenue_concept: RevenueConcept::Revenues,
                 ..us_listing(
@@ -276,7 +343,10 @@ pub fn get(domain: &str) -> Option<Profile> {
                     "DE",
                 )
             }),
-            related: related(&[("allbirds.co.uk", Relation::Regional), ("allbirds.ca", Relation::Regional)]),
+            related: related(&[
+                ("allbirds.co.uk", Relation::Regional),
+                ("allbirds.ca", Relation::Regional),
+            ]),
             redirect: Some(Redirect::Www),
             ..base
         },
@@ -325,7 +395,10 @@ pub fn get(domain: &str) -> Option<Profile> {
                 ("arket.com", Relation::Brand),
                 ("hmgroup.com", Relation::Subsidiary),
             ]),
-            redirect: Some(Redirect::To { host: "www2.hm.com".into(), path: "/en_us/index.html".into() }),
+            redirect: Some(Redirect::To {
+                host: "www2.hm.com".into(),
+                path: "/en_us/index.html".into(),
+            }),
             ..base
         },
         _ => return None,

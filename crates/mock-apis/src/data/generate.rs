@@ -3,21 +3,93 @@
 use std::sync::OnceLock;
 
 use super::{
-    Analytics, BoardKind, Cdn, Cms, Officer, PastTech, Platform, Profile, Redirect, Related, Relation, Rng,
-    SearchVendor, TagManager, first_label, stable_hash, universe,
+    Analytics, BoardKind, Cdn, Cms, Officer, PastTech, Platform, Profile, Redirect, Related,
+    Relation, Rng, SearchVendor, TagManager, first_label, stable_hash, universe,
 };
 
 const PREFIXES: [&str; 40] = [
-    "north", "blue", "summit", "river", "cedar", "harbor", "maple", "silver", "golden", "urban", "prairie",
-    "coastal", "pine", "iron", "bright", "lake", "red", "stone", "oak", "sun", "evergreen", "granite", "willow",
-    "falcon", "aspen", "canyon", "meadow", "crescent", "liberty", "atlas", "pioneer", "beacon", "copper",
-    "highland", "sierra", "juniper", "orchard", "bay", "ridge", "valley",
+    "north",
+    "blue",
+    "summit",
+    "river",
+    "cedar",
+    "harbor",
+    "maple",
+    "silver",
+    "golden",
+    "urban",
+    "prairie",
+    "coastal",
+    "pine",
+    "iron",
+    "bright",
+    "lake",
+    "red",
+    "stone",
+    "oak",
+    "sun",
+    "evergreen",
+    "granite",
+    "willow",
+    "falcon",
+    "aspen",
+    "canyon",
+    "meadow",
+    "crescent",
+    "liberty",
+    "atlas",
+    "pioneer",
+    "beacon",
+    "copper",
+    "highland",
+    "sierra",
+    "juniper",
+    "orchard",
+    "bay",
+    "ridge",
+    "valley",
 ];
 const NOUNS: [&str; 40] = [
-    "outfitters", "supply", "goods", "market", "home", "apparel", "living", "gear", "pantry", "beauty", "books",
-    "crafts", "electronics", "furniture", "garden", "kitchen", "optics", "pets", "sports", "toys", "wellness",
-    "footwear", "jewelry", "hardware", "tools", "outdoors", "foods", "cycles", "paper", "linen", "studio",
-    "provisions", "threads", "cellar", "motors", "pharmacy", "nutrition", "decor", "audio", "wares",
+    "outfitters",
+    "supply",
+    "goods",
+    "market",
+    "home",
+    "apparel",
+    "living",
+    "gear",
+    "pantry",
+    "beauty",
+    "books",
+    "crafts",
+    "electronics",
+    "furniture",
+    "garden",
+    "kitchen",
+    "optics",
+    "pets",
+    "sports",
+    "toys",
+    "wellness",
+    "footwear",
+    "jewelry",
+    "hardware",
+    "tools",
+    "outdoors",
+    "foods",
+    "cycles",
+    "paper",
+    "linen",
+    "studio",
+    "provisions",
+    "threads",
+    "cellar",
+    "motors",
+    "pharmacy",
+    "nutrition",
+    "decor",
+    "audio",
+    "wares",
 ];
 
 /// One generated sample company: its domain, name and the words it was built from.
@@ -31,7 +103,9 @@ pub struct Sample {
 
 fn cap(w: &str) -> String {
     let mut c = w.chars();
-    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn all_samples() -> &'static [Sample] {
@@ -48,7 +122,12 @@ fn all_samples() -> &'static [Sample] {
                     (format!("shop{p}{n}.com"), format!("{pp} {nn} Stores")),
                     (format!("{p}{n}.co"), format!("{pp} {nn} Collective")),
                 ];
-                out.extend(variants.into_iter().map(|(domain, name)| Sample { domain, name, prefix: p, noun: n }));
+                out.extend(variants.into_iter().map(|(domain, name)| Sample {
+                    domain,
+                    name,
+                    prefix: p,
+                    noun: n,
+                }));
             }
         }
         out.sort_by_key(|s| stable_hash(&s.domain, "order"));
@@ -72,7 +151,11 @@ pub fn samples(n: usize) -> Vec<Sample> {
                 0 => s.clone(),
                 k => {
                     let (label, tld) = s.domain.split_once('.').unwrap_or((&s.domain, "com"));
-                    Sample { domain: format!("{label}{}.{tld}", k + 1), name: format!("{} {}", s.name, k + 1), ..s.clone() }
+                    Sample {
+                        domain: format!("{label}{}.{tld}", k + 1),
+                        name: format!("{} {}", s.name, k + 1),
+                        ..s.clone()
+                    }
                 }
             }
         })
@@ -86,15 +169,35 @@ pub fn sample(domain: &str) -> Option<&'static Sample> {
 
 const INDUSTRIES: [(&str, &str, &str); 10] = [
     ("Apparel Retail", "Consumer Cyclical", "Shopping"),
-    ("Home Improvement Retail", "Consumer Cyclical", "Home And Garden"),
+    (
+        "Home Improvement Retail",
+        "Consumer Cyclical",
+        "Home And Garden",
+    ),
     ("Specialty Retail", "Consumer Cyclical", "Shopping"),
     ("Internet Retail", "Consumer Cyclical", "Shopping"),
-    ("Consumer Electronics", "Technology", "Technology And Computing"),
+    (
+        "Consumer Electronics",
+        "Technology",
+        "Technology And Computing",
+    ),
     ("Grocery Stores", "Consumer Defensive", "Food And Drink"),
-    ("Household & Personal Products", "Consumer Defensive", "Style And Fashion"),
+    (
+        "Household & Personal Products",
+        "Consumer Defensive",
+        "Style And Fashion",
+    ),
     ("Leisure", "Consumer Cyclical", "Hobbies And Interests"),
-    ("Software - Application", "Technology", "Technology And Computing"),
-    ("Furnishings, Fixtures & Appliances", "Consumer Cyclical", "Home And Garden"),
+    (
+        "Software - Application",
+        "Technology",
+        "Technology And Computing",
+    ),
+    (
+        "Furnishings, Fixtures & Appliances",
+        "Consumer Cyclical",
+        "Home And Garden",
+    ),
 ];
 const CITIES: [(&str, &str, &str); 10] = [
     ("Seattle", "WA", "98101"),
@@ -109,12 +212,26 @@ const CITIES: [(&str, &str, &str); 10] = [
     ("New York", "NY", "10001"),
 ];
 const FIRST: [&str; 16] = [
-    "Avery", "Jordan", "Morgan", "Riley", "Casey", "Quinn", "Harper", "Rowan", "Dana", "Elliot", "Sasha",
-    "Robin", "Jamie", "Taylor", "Emerson", "Parker",
+    "Avery", "Jordan", "Morgan", "Riley", "Casey", "Quinn", "Harper", "Rowan", "Dana", "Elliot",
+    "Sasha", "Robin", "Jamie", "Taylor", "Emerson", "Parker",
 ];
 const LAST: [&str; 16] = [
-    "Lindqvist", "Okafor", "Marchetti", "Halvorsen", "Castellano", "Whitfield", "Nakamura", "Brennan",
-    "Delacroix", "Ferreira", "Kowalski", "Ashworth", "Mbeki", "Sorensen", "Valdez", "Thornbury",
+    "Lindqvist",
+    "Okafor",
+    "Marchetti",
+    "Halvorsen",
+    "Castellano",
+    "Whitfield",
+    "Nakamura",
+    "Brennan",
+    "Delacroix",
+    "Ferreira",
+    "Kowalski",
+    "Ashworth",
+    "Mbeki",
+    "Sorensen",
+    "Valdez",
+    "Thornbury",
 ];
 const TITLES: [&str; 6] = [
     "Chief Executive Officer & Director",
@@ -172,7 +289,11 @@ fn company_name(domain: &str) -> String {
     if let Some(s) = sample(domain) {
         return s.name.clone();
     }
-    let words: Vec<String> = first_label(domain).split('-').filter(|w| !w.is_empty()).map(cap).collect();
+    let words: Vec<String> = first_label(domain)
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .map(cap)
+        .collect();
     format!("{} Inc.", words.join(" "))
 }
 
@@ -189,12 +310,20 @@ pub fn base(domain: &str) -> Profile {
         let old = *r.pick(&SearchVendor::ALL);
         if Some(old) != search {
             let last = r.range(90, 700) as i64;
-            search_history.push(PastTech { vendor: old, first_days_ago: last + r.range(200, 2000) as i64, last_days_ago: last });
+            search_history.push(PastTech {
+                vendor: old,
+                first_days_ago: last + r.range(200, 2000) as i64,
+                last_days_ago: last,
+            });
         }
     } else if r.chance(0.08) {
         let stale = *r.pick(&SearchVendor::ALL);
         if Some(stale) != search {
-            search_history.push(PastTech { vendor: stale, first_days_ago: r.range(400, 2500) as i64, last_days_ago: r.range(2, 10) as i64 });
+            search_history.push(PastTech {
+                vendor: stale,
+                first_days_ago: r.range(400, 2500) as i64,
+                last_days_ago: r.range(2, 10) as i64,
+            });
         }
     }
     let platform = match r.below(20) {
@@ -235,15 +364,24 @@ pub fn base(domain: &str) -> Profile {
     let mut related = Vec::new();
     for tld in ["co.uk", "ca", "de", "com.au", "fr"] {
         if r.chance(0.18) {
-            related.push(Related { domain: format!("{label}.{tld}"), relation: Relation::Regional });
+            related.push(Related {
+                domain: format!("{label}.{tld}"),
+                relation: Relation::Regional,
+            });
         }
     }
     if r.chance(0.1) {
-        related.push(Related { domain: format!("{label}outlet.com"), relation: Relation::Brand });
+        related.push(Related {
+            domain: format!("{label}outlet.com"),
+            relation: Relation::Brand,
+        });
     }
     let redirect = match r.below(100) {
         0..=34 => Some(Redirect::Www),
-        35..=39 => Some(Redirect::To { host: format!("us.{domain}"), path: "/en-us/".to_owned() }),
+        35..=39 => Some(Redirect::To {
+            host: format!("us.{domain}"),
+            path: "/en-us/".to_owned(),
+        }),
         _ => None,
     };
     let similar = {
@@ -289,7 +427,15 @@ pub fn base(domain: &str) -> Profile {
         no_data: false,
     };
     if domain.starts_with("nodata-") {
-        p = Profile { search: None, search_history: vec![], similar: vec![], related: vec![], redirect: None, no_data: true, ..p };
+        p = Profile {
+            search: None,
+            search_history: vec![],
+            similar: vec![],
+            related: vec![],
+            redirect: None,
+            no_data: true,
+            ..p
+        };
     }
     p
 }

@@ -37,7 +37,9 @@ impl Universe {
     }
     /// Case-insensitive ticker lookup.
     pub fn by_ticker(&self, ticker: &str) -> Option<&Company> {
-        self.by_ticker.get(&ticker.to_ascii_uppercase()).map(|&i| &self.companies[i])
+        self.by_ticker
+            .get(&ticker.to_ascii_uppercase())
+            .map(|&i| &self.companies[i])
     }
     pub fn by_cik(&self, cik: u64) -> Option<&Company> {
         self.by_cik.get(&cik).map(|&i| &self.companies[i])
@@ -46,7 +48,8 @@ impl Universe {
     fn push(&mut self, c: Company) {
         let i = self.companies.len();
         self.by_domain.insert(c.domain.clone(), i);
-        self.by_ticker.insert(c.listing.ticker.to_ascii_uppercase(), i);
+        self.by_ticker
+            .insert(c.listing.ticker.to_ascii_uppercase(), i);
         if let Some(cik) = c.listing.cik {
             self.by_cik.insert(cik, i);
         }
@@ -68,7 +71,11 @@ fn build() -> Universe {
         if let Some(l) = p.listing {
             tickers.insert(l.ticker.clone());
             ciks.extend(l.cik);
-            u.push(Company { domain: p.domain, name: p.company, listing: l });
+            u.push(Company {
+                domain: p.domain,
+                name: p.company,
+                listing: l,
+            });
         }
     }
     for s in generate::samples(UNIVERSE_SAMPLES) {
@@ -81,7 +88,11 @@ fn build() -> Universe {
             cik += 1;
         }
         let listing = listing(&s, ticker, cik);
-        u.push(Company { domain: s.domain, name: s.name, listing });
+        u.push(Company {
+            domain: s.domain,
+            name: s.name,
+            listing,
+        });
     }
     u
 }
@@ -99,7 +110,9 @@ fn ticker_for(s: &Sample, taken: &mut HashSet<String>) -> String {
     ];
     let mut r = Rng::new(&s.domain, "ticker");
     for _ in 0..64 {
-        let extra: String = (0..2).map(|_| char::from(b'A' + r.below(26) as u8)).collect();
+        let extra: String = (0..2)
+            .map(|_| char::from(b'A' + r.below(26) as u8))
+            .collect();
         candidates.push(format!("{}{}{}", take(&p, 1), take(&n, 1), extra));
     }
     for c in candidates {
@@ -130,7 +143,15 @@ fn listing(s: &Sample, ticker: String, cik: u64) -> Listing {
         fiscal_year_end: ["1231", "0131", "0630", "0930"][r.below(4) as usize],
         state_of_incorporation: ["DE", "DE", "NV", "WA", "MN"][r.below(5) as usize],
         former_names: vec![],
-        revenue_concept: if r.chance(0.5) { RevenueConcept::Revenues } else { RevenueConcept::RevenueFromContract },
-        sec_website: if r.chance(0.3) { format!("https://www.{}", s.domain) } else { String::new() },
+        revenue_concept: if r.chance(0.5) {
+            RevenueConcept::Revenues
+        } else {
+            RevenueConcept::RevenueFromContract
+        },
+        sec_website: if r.chance(0.3) {
+            format!("https://www.{}", s.domain)
+        } else {
+            String::new()
+        },
     }
 }

@@ -9,7 +9,12 @@ use crate::data::{FormerName, Listing, Profile, RevenueConcept, Rng, first_label
 /// The last day of month `m` (1..=12) of `year`, with months past 12 rolling into later years.
 fn month_end(year: i32, m: i32) -> Option<Date> {
     let idx = year * 12 + m; // the month after, 0-based
-    let next = Date::from_calendar_date(idx.div_euclid(12), Month::try_from(u8::try_from(idx.rem_euclid(12) + 1).ok()?).ok()?, 1).ok()?;
+    let next = Date::from_calendar_date(
+        idx.div_euclid(12),
+        Month::try_from(u8::try_from(idx.rem_euclid(12) + 1).ok()?).ok()?,
+        1,
+    )
+    .ok()?;
     next.previous_day()
 }
 
@@ -27,23 +32,51 @@ struct Period {
 
 /// The periods reported in the last three fiscal years, oldest first, filed by `as_of`.
 fn periods(config: &MockConfig, l: &Listing, cik: u64) -> Vec<Period> {
-    let fye_month: i32 = l.fiscal_year_end.get(..2).and_then(|m| m.parse().ok()).unwrap_or(12);
+    let fye_month: i32 = l
+        .fiscal_year_end
+        .get(..2)
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(12);
     let mut seq = 100;
     let mut out = Vec::new();
     for fy in (config.as_of.year() - 3)..=config.as_of.year() {
-        let Some(fy_end) = month_end(fy, fye_month) else { continue };
-        let Some(fy_start) = month_end(fy - 1, fye_month).and_then(Date::next_day) else { continue };
+        let Some(fy_end) = month_end(fy, fye_month) else {
+            continue;
+        };
+        let Some(fy_start) = month_end(fy - 1, fye_month).and_then(Date::next_day) else {
+            continue;
+        };
         for (q, fp) in [(1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "FY")] {
-            let Some(end) = month_end(fy - 1, fye_month + 3 * q) else { continue };
-            let (form, lag) = if fp == "FY" { ("10-K", 58) } else { ("10-Q", 38) };
+            let Some(end) = month_end(fy - 1, fye_month + 3 * q) else {
+                continue;
+            };
+            let (form, lag) = if fp == "FY" {
+                ("10-K", 58)
+            } else {
+                ("10-Q", 38)
+            };
             let filed = end + Duration::days(lag);
             if filed > config.as_of {
                 continue;
             }
             seq += 7;
             let accn = format!("{cik:010}-{:02}-{seq:06}", filed.year() % 100);
-            let start = if fp == "FY" { fy_start } else { month_end(fy - 1, fye_month + 3 * q - 3).and_then(Date::next_day).unwrap_or(fy_start) };
-            out.push(Period { fy, fp, start, end: if fp == "FY" { fy_end } else { end }, filed, form, accn });
+            let start = if fp == "FY" {
+                fy_start
+            } else {
+                month_end(fy - 1, fye_month + 3 * q - 3)
+                    .and_then(Date::next_day)
+                    .unwrap_or(fy_start)
+            };
+            out.push(Period {
+                fy,
+                fp,
+                start,
+                end: if fp == "FY" { fy_end } else { end },
+                filed,
+                form,
+                accn,
+            });
         }
     }
     out
@@ -65,23 +98,53 @@ struct Doc {
 /// The filings of the last three years, newest first: 10-K, 10-Q, earnings 8-K, proxy, Form 4s.
 fn docs(config: &MockConfig, p: &Profile, l: &Listing, cik: u64) -> Vec<Doc> {
     let mut r = Rng::new(&p.domain, "sec-docs");
-    let accn = |filer: u64, d: Date, r: &mut Rng| format!("{filer:010}-{:02}-{:06}", d.year() % 100, r.range(1, 999_999));
+    let accn = |filer: u64, d: Date, r: &mut Rng| {
+        format!(
+            "{filer:010}-{:02}-{:06}",
+            d.year() % 100,
+            r.range(1, 999_999)
+        )
+    };
     let mut docs = Vec::new();
     for per in periods(config, l, cik) {
-        docs.push(Doc { form: per.form, report: Some(per.end), filed: per.filed, items: "", accn: per.accn.clone() });
+        docs.push(Doc {
+            form: per.form,
+            report: Some(per.end),
+            filed: per.filed,
+            items: "",
+            accn: per.accn.clone(),
+        });
         let proxy = per.filed + Duration::days(40);
         if per.fp == "FY" && proxy <= config.as_of {
-            docs.push(Doc { form: "DEF 14A", report: None, filed: proxy, items: "", accn: accn(cik, proxy, &mut r) });
+            docs.push(Doc {
+                form: "DEF 14A",
+                report: None,
+                filed: proxy,
+                items: "",
+                accn: accn(cik, proxy, &mut r),
+            });
         }
         let earnings = per.filed - Duration::days(r.range(1, 5) as i64);
         let a = accn(cik, earnings, &mut r);
-        docs.push(Doc { form: "8-K", report: Some(earnings), filed: earnings, items: "2.02,9.01", accn: a });
+        docs.push(Doc {
+            form: "8-K",
+            report: Some(earnings),
+            filed: earnings,
+            items: "2.02,9.01",
+            accn: a,
+        });
     }
     for _ in 0..6 {
         let d = config.as_of - Duration::days(r.range(3, 400) as i64);
         let filer = r.range(1_100_000, 1_999_999);
         let a = accn(filer, d, &mut r);
-        docs.push(Doc { form: "4", report: Some(d - Duration::days(2)), filed: d, items: "", accn: a });
+        docs.push(Doc {
+            form: "4",
+            report: Some(d - Duration::days(2)),
+            filed: d,
+            items: "",
+            accn: a,
+        });
     }
     docs.sort_by_key(|d| std::cmp::Reverse(d.filed));
     docs
@@ -91,7 +154,11 @@ fn docs(config: &MockConfig, p: &Profile, l: &Listing, cik: u64) -> Vec<Doc> {
 pub fn submissions(config: &MockConfig, p: &Profile, l: &Listing) -> Value {
     let cik = l.cik.unwrap_or(0);
     let mut r = Rng::new(&p.domain, "sec");
-    let stem = first_label(&p.domain).chars().filter(char::is_ascii_alphanumeric).take(6).collect::<String>();
+    let stem = first_label(&p.domain)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(6)
+        .collect::<String>();
     let docs = docs(config, p, l, cik);
     let col = |f: &dyn Fn(&Doc) -> Value| docs.iter().map(f).collect::<Vec<_>>();
     let xbrl = |d: &Doc| json!(i32::from(matches!(d.form, "10-K" | "10-Q" | "8-K")));
@@ -116,7 +183,11 @@ pub fn submissions(config: &MockConfig, p: &Profile, l: &Listing) -> Value {
         })),
         "primaryDocDescription": col(&|d| json!(d.form)),
     });
-    let exchange = if l.exchange == "NMS" { "Nasdaq" } else { "NYSE" };
+    let exchange = if l.exchange == "NMS" {
+        "Nasdaq"
+    } else {
+        "NYSE"
+    };
     let address = json!({
         "street1": format!("{} Corporate Drive", r.range(100, 9999)), "street2": null,
         "city": p.city.to_ascii_uppercase(), "stateOrCountry": p.state, "zipCode": p.postcode,
@@ -213,14 +284,17 @@ pub fn company_facts(config: &MockConfig, p: &Profile, l: &Listing) -> Value {
         .collect();
     let revenue_name = match l.revenue_concept {
         RevenueConcept::Revenues => "Revenues",
-        RevenueConcept::RevenueFromContract => "RevenueFromContractWithCustomerExcludingAssessedTax",
+        RevenueConcept::RevenueFromContract => {
+            "RevenueFromContractWithCustomerExcludingAssessedTax"
+        }
     };
-    let concept = |label: &str, unit: &str, values: Vec<Value>| {
-        json!({"label": label, "description": format!("{label} (mock XBRL fact)."), "units": {unit: values}})
-    };
+    let concept = |label: &str, unit: &str, values: Vec<Value>| json!({"label": label, "description": format!("{label} (mock XBRL fact)."), "units": {unit: values}});
     let mut gaap = serde_json::Map::new();
     gaap.insert(revenue_name.to_owned(), concept("Revenues", "USD", revenue));
-    gaap.insert("NetIncomeLoss".to_owned(), concept("Net Income (Loss) Attributable to Parent", "USD", income));
+    gaap.insert(
+        "NetIncomeLoss".to_owned(),
+        concept("Net Income (Loss) Attributable to Parent", "USD", income),
+    );
     gaap.insert("Assets".to_owned(), concept("Assets", "USD", instants));
     json!({
         "cik": cik,
@@ -245,9 +319,14 @@ mod tests {
 
     #[test]
     fn frames() {
-        let d = |y, m, day| Date::from_calendar_date(y, Month::try_from(m).expect("month"), day).expect("date");
+        let d = |y, m, day| {
+            Date::from_calendar_date(y, Month::try_from(m).expect("month"), day).expect("date")
+        };
         assert_eq!(frame(Some(d(2023, 9, 1)), d(2024, 8, 31), true), "CY2024");
-        assert_eq!(frame(Some(d(2024, 1, 1)), d(2024, 3, 31), false), "CY2024Q1");
+        assert_eq!(
+            frame(Some(d(2024, 1, 1)), d(2024, 3, 31), false),
+            "CY2024Q1"
+        );
         assert_eq!(frame(None, d(2024, 12, 31), false), "CY2024Q4I");
     }
 }

@@ -26,15 +26,23 @@ pub struct Page {
 }
 
 fn hex(r: &mut Rng, n: usize) -> String {
-    (0..n).map(|_| char::from(b"0123456789abcdef"[r.below(16) as usize])).collect()
+    (0..n)
+        .map(|_| char::from(b"0123456789abcdef"[r.below(16) as usize]))
+        .collect()
 }
 
 fn upper(r: &mut Rng, n: usize) -> String {
-    (0..n).map(|_| char::from(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[r.below(32) as usize])).collect()
+    (0..n)
+        .map(|_| char::from(b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789"[r.below(32) as usize]))
+        .collect()
 }
 
 fn js(path: String, body: String) -> Asset {
-    Asset { path, content_type: "application/javascript; charset=utf-8", body }
+    Asset {
+        path,
+        content_type: "application/javascript; charset=utf-8",
+        body,
+    }
 }
 
 /// The homepage of a profile as served for `host`.
@@ -47,25 +55,40 @@ pub fn page(p: &Profile, host: &str, year: i32) -> Page {
     let mut headers: Vec<(&'static str, String)> = Vec::new();
     let mut cookies: Vec<String> = Vec::new();
     let mut assets: Vec<Asset> = Vec::new();
-    let mut app_js = format!("/* {} storefront build {build} */\n(function(){{ document.documentElement.classList.add(\"js\"); }})();\n", p.company);
+    let mut app_js = format!(
+        "/* {} storefront build {build} */\n(function(){{ document.documentElement.classList.add(\"js\"); }})();\n",
+        p.company
+    );
 
     match p.cms {
         Some(Cms::WordPress) => {
             head.push_str("<meta name=\"generator\" content=\"WordPress 6.5.2\">\n");
-            scripts.push_str("<script src=\"wp-includes/js/jquery/jquery.min.js?ver=3.7.1\"></script>\n");
-            headers.push(("link", format!("<https://{host}/wp-json/>; rel=\"https://api.w.org/\"")));
+            scripts.push_str(
+                "<script src=\"wp-includes/js/jquery/jquery.min.js?ver=3.7.1\"></script>\n",
+            );
+            assets.push(js("wp-includes/js/jquery/jquery.min.js".into(), "/*! jQuery v3.7.1 | (c) OpenJS Foundation and other contributors | jquery.org/license */\n".into()));
+            headers.push((
+                "link",
+                format!("<https://{host}/wp-json/>; rel=\"https://api.w.org/\""),
+            ));
             headers.push(("x-powered-by", "PHP/8.2.18".into()));
         }
         Some(Cms::Drupal) => {
-            head.push_str("<meta name=\"Generator\" content=\"Drupal 10 (https://www.drupal.org)\">\n");
+            head.push_str(
+                "<meta name=\"Generator\" content=\"Drupal 10 (https://www.drupal.org)\">\n",
+            );
             scripts.push_str(&format!("<script type=\"application/json\" data-drupal-selector=\"drupal-settings-json\">{{\"path\":{{\"baseUrl\":\"/\"}},\"ajaxPageState\":{{\"theme\":\"{label}_theme\"}}}}</script>\n"));
             headers.push(("x-generator", "Drupal 10 (https://www.drupal.org)".into()));
             headers.push(("x-drupal-cache", "HIT".into()));
         }
         Some(Cms::AdobeExperienceManager) => {
-            let path = format!("etc.clientlibs/{label}/clientlibs/clientlib-site.lc-{build}-lc.min.js");
+            let path =
+                format!("etc.clientlibs/{label}/clientlibs/clientlib-site.lc-{build}-lc.min.js");
             scripts.push_str(&format!("<script src=\"{path}\"></script>\n"));
-            assets.push(js(path, "/* AEM clientlib-site */\nwindow.Granite = window.Granite || {};\n".into()));
+            assets.push(js(
+                path,
+                "/* AEM clientlib-site */\nwindow.Granite = window.Granite || {};\n".into(),
+            ));
             headers.push(("x-dispatcher", "dispatcher1useast1".into()));
             headers.push(("x-vhost", "publish".into()));
         }
@@ -79,12 +102,16 @@ pub fn page(p: &Profile, host: &str, year: i32) -> Page {
             headers.push(("x-shopify-stage", "production".into()));
             headers.push(("x-sorting-hat-podid", r.range(100, 400).to_string()));
             headers.push(("powered-by", "Shopify".into()));
-            cookies.push(format!("_shopify_y={}; Path=/; Max-Age=31536000; SameSite=Lax", hex(&mut r, 16)));
+            cookies.push(format!(
+                "_shopify_y={}; Path=/; Max-Age=31536000; SameSite=Lax",
+                hex(&mut r, 16)
+            ));
             cookies.push("localization=US; Path=/; Max-Age=31536000".into());
         }
         Some(Platform::Magento) => {
             let v = r.range(1_690_000_000, 1_719_999_999);
-            let path = format!("static/version{v}/frontend/Magento/luma/en_US/requirejs/require.js");
+            let path =
+                format!("static/version{v}/frontend/Magento/luma/en_US/requirejs/require.js");
             scripts.push_str(&format!("<script>var BASE_URL = 'https://{host}/'; var require = {{ \"baseUrl\": \"https://{host}/static/version{v}/frontend/Magento/luma/en_US\" }};</script>\n<script src=\"{path}\"></script>\n<script type=\"text/x-magento-init\">{{\"*\": {{\"mage/cookies\": {{\"expires\": null, \"path\": \"/\", \"domain\": \".{host}\", \"secure\": true}}, \"Magento_Theme/js/responsive\": {{}}}}}}</script>\n"));
             assets.push(js(path, "/* RequireJS for Magento_Theme */\nvar requirejs, require, define;\nrequire.config({ map: { \"*\": { \"mage/cookies\": \"mage/cookies\" } } });\n".into()));
             headers.push(("x-powered-by", "PHP/8.2.12".into()));
@@ -94,23 +121,38 @@ pub fn page(p: &Profile, host: &str, year: i32) -> Page {
         }
         Some(Platform::SalesforceCommerceCloud) => {
             let site = format!("Sites-{}-Site", label.replace('-', ""));
-            let path = format!("on/demandware.static/{site}/-/en_US/v{}/js/main.js", r.range(1_700_000_000, 1_719_999_999));
+            let path = format!(
+                "on/demandware.static/{site}/-/en_US/v{}/js/main.js",
+                r.range(1_700_000_000, 1_719_999_999)
+            );
             scripts.push_str(&format!("<script src=\"{path}\" defer></script>\n<link rel=\"preconnect\" href=\"https://{host}/on/demandware.store/{site}/en_US\">\n"));
             assets.push(js(path, "/* SFRA main.js */\nwindow.sfra = { urls: { cart: \"/on/demandware.store/Sites-Site/en_US/Cart-Show\" } };\n".into()));
             headers.push(("x-dw-request-base-id", hex(&mut r, 20)));
             cookies.push(format!("dwsid={}; Path=/; HttpOnly", upper(&mut r, 40)));
-            cookies.push(format!("dwanonymous_{}={}; Path=/; Max-Age=15552000", hex(&mut r, 32), upper(&mut r, 24)));
+            cookies.push(format!(
+                "dwanonymous_{}={}; Path=/; Max-Age=15552000",
+                hex(&mut r, 32),
+                upper(&mut r, 24)
+            ));
         }
         Some(Platform::BigCommerce) => {
             let store = hex(&mut r, 10);
             scripts.push_str(&format!("<script>var BCData = {{\"csrf_token\":\"{}\",\"product_attributes\":{{}}}};</script>\n<script src=\"https://cdn11.bigcommerce.com/s-{store}/stencil/{}/dist/theme-bundle.main.js\" defer></script>\n", hex(&mut r, 32), hex(&mut r, 8)));
             headers.push(("x-bc-storefront-request-id", hex(&mut r, 16)));
-            cookies.push(format!("SHOP_SESSION_TOKEN={}; Path=/; HttpOnly; SameSite=Lax", hex(&mut r, 26)));
-            cookies.push(format!("fornax_anonymousId={}-{}; Path=/", hex(&mut r, 8), hex(&mut r, 12)));
+            cookies.push(format!(
+                "SHOP_SESSION_TOKEN={}; Path=/; HttpOnly; SameSite=Lax",
+                hex(&mut r, 26)
+            ));
+            cookies.push(format!(
+                "fornax_anonymousId={}-{}; Path=/",
+                hex(&mut r, 8),
+                hex(&mut r, 12)
+            ));
         }
         Some(Platform::WooCommerce) => {
             head.push_str("<meta name=\"generator\" content=\"WooCommerce 8.9.1\">\n");
-            let path = "wp-content/plugins/woocommerce/assets/js/frontend/cart-fragments.min.js".to_owned();
+            let path = "wp-content/plugins/woocommerce/assets/js/frontend/cart-fragments.min.js"
+                .to_owned();
             scripts.push_str(&format!("<script>var wc_add_to_cart_params = {{\"ajax_url\":\"\\/wp-admin\\/admin-ajax.php\",\"wc_ajax_url\":\"\\/?wc-ajax=%%endpoint%%\"}};</script>\n<script src=\"{path}?ver=8.9.1\" defer></script>\n<link rel=\"stylesheet\" href=\"wp-content/plugins/woocommerce/assets/css/woocommerce.css?ver=8.9.1\">\n"));
             assets.push(js(path, "/* WooCommerce cart fragments */\njQuery(function($){ if (typeof wc_cart_fragments_params === \"undefined\") { return false; } });\n".into()));
             cookies.push("woocommerce_recently_viewed=; Path=/".into());
@@ -150,7 +192,10 @@ pub fn page(p: &Profile, host: &str, year: i32) -> Page {
         }
     }
 
-    let vendor = p.search.map(|v| vendors::markup(v, &p.domain)).unwrap_or_default();
+    let vendor = p
+        .search
+        .map(|v| vendors::markup(v, &p.domain))
+        .unwrap_or_default();
     head.push_str(&vendor.head);
     let searchbox = if p.search.is_some() {
         vendor.searchbox.clone()
@@ -166,25 +211,51 @@ pub fn page(p: &Profile, host: &str, year: i32) -> Page {
     }
     assets.push(js(app_path, app_js));
     let css = format!("static/css/site.{build}.css");
-    assets.push(Asset { path: css.clone(), content_type: "text/css; charset=utf-8", body: "body{margin:0;font-family:system-ui,sans-serif}.site-header{display:flex;gap:1rem}\n".into() });
-    assets.push(Asset { path: "robots.txt".into(), content_type: "text/plain; charset=utf-8", body: format!("User-agent: *\nDisallow: /checkout\nSitemap: https://{host}/sitemap.xml\n") });
+    assets.push(Asset {
+        path: css.clone(),
+        content_type: "text/css; charset=utf-8",
+        body:
+            "body{margin:0;font-family:system-ui,sans-serif}.site-header{display:flex;gap:1rem}\n"
+                .into(),
+    });
+    assets.push(Asset {
+        path: "robots.txt".into(),
+        content_type: "text/plain; charset=utf-8",
+        body: format!("User-agent: *\nDisallow: /checkout\nSitemap: https://{host}/sitemap.xml\n"),
+    });
 
     match p.cdn {
         Cdn::Cloudflare => {
             headers.push(("server", "cloudflare".into()));
             headers.push(("cf-ray", format!("{}-IAD", hex(&mut r, 16))));
             headers.push(("cf-cache-status", "DYNAMIC".into()));
-            cookies.push(format!("__cf_bm={}; Path=/; HttpOnly; Secure; SameSite=None", upper(&mut r, 43)));
+            cookies.push(format!(
+                "__cf_bm={}; Path=/; HttpOnly; Secure; SameSite=None",
+                upper(&mut r, 43)
+            ));
         }
         Cdn::Akamai => {
             headers.push(("server", "AkamaiGHost".into()));
-            headers.push(("akamai-grn", format!("0.{}.{}", hex(&mut r, 8), r.range(1_700_000_000, 1_799_999_999))));
+            headers.push((
+                "akamai-grn",
+                format!(
+                    "0.{}.{}",
+                    hex(&mut r, 8),
+                    r.range(1_700_000_000, 1_799_999_999)
+                ),
+            ));
             headers.push(("server-timing", "cdn-cache; desc=HIT, edge; dur=1".into()));
-            cookies.push(format!("ak_bmsc={}~000000000000000000000000000000; Path=/; HttpOnly", upper(&mut r, 32)));
+            cookies.push(format!(
+                "ak_bmsc={}~000000000000000000000000000000; Path=/; HttpOnly",
+                upper(&mut r, 32)
+            ));
         }
         Cdn::Fastly => {
             headers.push(("via", "1.1 varnish".into()));
-            headers.push(("x-served-by", format!("cache-iad-kiad{}-IAD", r.range(7_000_000, 7_999_999))));
+            headers.push((
+                "x-served-by",
+                format!("cache-iad-kiad{}-IAD", r.range(7_000_000, 7_999_999)),
+            ));
             headers.push(("x-fastly-request-id", hex(&mut r, 40)));
         }
         Cdn::Nginx => headers.push(("server", "nginx/1.24.0".into())),
@@ -194,7 +265,16 @@ pub fn page(p: &Profile, host: &str, year: i32) -> Page {
     let html = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<meta name=\"description\" content=\"Shop {company} online.\">\n<meta property=\"og:site_name\" content=\"{company}\">\n<meta property=\"og:url\" content=\"https://{host}/\">\n<link rel=\"canonical\" href=\"https://{host}/\">\n<link rel=\"stylesheet\" href=\"{css}\">\n{head}</head>\n<body class=\"home\">\n<header class=\"site-header\">\n<a class=\"logo\" href=\"./\">{company}</a>\n<nav><a href=\"new\">New</a> <a href=\"deals\">Deals</a> <a href=\"stores\">Stores</a></nav>\n{searchbox}\n</header>\n<main>\n<h1>Welcome to {company}</h1>\n<section class=\"product-grid\">\n{products}</section>\n</main>\n<footer><p>&copy; {year} {company}. All rights reserved.</p><a href=\"careers\">Careers</a> <a href=\"investors\">Investor Relations</a></footer>\n{scripts}</body>\n</html>\n",
         company = p.company,
-        products = (1..=6).map(|i| format!("<article class=\"product\"><a href=\"p/{label}-item-{i}\">Item {i}</a></article>\n")).collect::<String>(),
+        products = (1..=6)
+            .map(|i| format!(
+                "<article class=\"product\"><a href=\"p/{label}-item-{i}\">Item {i}</a></article>\n"
+            ))
+            .collect::<String>(),
     );
-    Page { html, assets, headers, cookies }
+    Page {
+        html,
+        assets,
+        headers,
+        cookies,
+    }
 }

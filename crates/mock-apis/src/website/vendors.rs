@@ -15,11 +15,15 @@ pub struct VendorMarkup {
 }
 
 fn hex(r: &mut Rng, n: usize) -> String {
-    (0..n).map(|_| char::from(b"0123456789abcdef"[r.below(16) as usize])).collect()
+    (0..n)
+        .map(|_| char::from(b"0123456789abcdef"[r.below(16) as usize]))
+        .collect()
 }
 
 fn upper(r: &mut Rng, n: usize) -> String {
-    (0..n).map(|_| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[r.below(36) as usize])).collect()
+    (0..n)
+        .map(|_| char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[r.below(36) as usize]))
+        .collect()
 }
 
 /// The markup of `vendor` on `domain`.

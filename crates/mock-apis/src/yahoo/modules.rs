@@ -24,7 +24,9 @@ fn slug(s: &str) -> String {
 
 fn capitalised(w: &str) -> String {
     let mut c = w.chars();
-    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// One result with the requested modules (unknown module names are ignored).
@@ -36,7 +38,11 @@ pub fn result(config: &MockConfig, p: &Profile, l: &Listing, wanted: &[&str]) ->
     let market_cap = (price * l.shares as f64).round() as u64;
     let revenue = (p.revenue_usd as f64 * fx).round() as u64;
     let margin = 0.02 + r.unit() * 0.12;
-    let market_time = days_ago_date(config.as_of, 1).midnight().assume_utc().unix_timestamp() + 20 * 3600;
+    let market_time = days_ago_date(config.as_of, 1)
+        .midnight()
+        .assume_utc()
+        .unix_timestamp()
+        + 20 * 3600;
     let long_name = p.company.clone();
     let short_name: String = long_name.chars().take(32).collect();
     let mut out = Map::new();
@@ -112,10 +118,16 @@ pub fn none_result(symbol: &str, wanted: &[&str]) -> Value {
     for m in wanted {
         match *m {
             "price" => {
-                out.insert("price".into(), json!({"maxAge": 1, "symbol": symbol, "quoteType": "NONE", "currency": null}));
+                out.insert(
+                    "price".into(),
+                    json!({"maxAge": 1, "symbol": symbol, "quoteType": "NONE", "currency": null}),
+                );
             }
             "quoteType" => {
-                out.insert("quoteType".into(), json!({"symbol": symbol, "quoteType": "NONE", "maxAge": 1}));
+                out.insert(
+                    "quoteType".into(),
+                    json!({"symbol": symbol, "quoteType": "NONE", "maxAge": 1}),
+                );
             }
             _ => {}
         }
@@ -129,9 +141,14 @@ const PLAIN: [&str; 4] = ["maxAge", "age", "yearBorn", "fiscalYear"];
 /// Wraps numbers as Yahoo does with `formatted=true`.
 pub fn format_numbers(v: Value, key: Option<&str>) -> Value {
     match v {
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| { let v = format_numbers(v, Some(&k)); (k, v) }).collect())
-        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = format_numbers(v, Some(&k));
+                    (k, v)
+                })
+                .collect(),
+        ),
         Value::Array(a) => Value::Array(a.into_iter().map(|v| format_numbers(v, None)).collect()),
         Value::Number(n) if !key.is_some_and(|k| PLAIN.contains(&k)) => {
             let x = n.as_f64().unwrap_or(0.0);
@@ -178,7 +195,10 @@ mod tests {
 
     #[test]
     fn formatted_numbers() {
-        let v = format_numbers(json!({"maxAge": 1, "marketCap": 4_869_931_925_504u64, "x": 2.5}), None);
+        let v = format_numbers(
+            json!({"maxAge": 1, "marketCap": 4_869_931_925_504u64, "x": 2.5}),
+            None,
+        );
         assert_eq!(v["maxAge"], json!(1));
         assert_eq!(v["marketCap"]["fmt"], json!("4.87T"));
         assert_eq!(v["marketCap"]["longFmt"], json!("4,869,931,925,504"));

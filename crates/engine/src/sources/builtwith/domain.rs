@@ -83,13 +83,10 @@ pub(super) fn facts(
                 && is_live(t)
         })
         .max_by_key(|t| (t.last, t.first));
+    // The provider is a name, comparable with the website's detection; when it was first and
+    // last seen is in the technology list.
     if let Some(t) = search {
-        let value = json!({
-            "name": t.name,
-            "first_seen": t.first.and_then(rfc3339_ms),
-            "last_seen": t.last.and_then(rfc3339_ms),
-        });
-        out.push(Fact::new(fields::SEARCH_PROVIDER, value, cite(0.85)));
+        out.push(Fact::new(fields::SEARCH_PROVIDER, json!(t.name), cite(0.85)));
     }
 
     let meta = entry.get("Meta");
