@@ -146,9 +146,9 @@ fn page(rng: &mut Rng, n: usize) -> Page {
     html.push_str("<script>window.__STATE__ = {\"cart\":{\"items\":[],\"total\":0},\"locale\":\"en-US\",\"currency\":\"USD\"};</script></body></html>");
     let url = Url::parse(&format!("https://www.acme{n}.com/")).expect("url");
     let scripts = (0..2 + rng.below(4))
-        .map(|k| Resource {
-            url: url.join(&format!("/assets/chunk-{k}.js")).expect("url"),
-            body: js_blob(rng, 8_000 + rng.below(52_000)),
+        .map(|k| {
+            let size = 8_000 + rng.below(52_000);
+            Resource { url: url.join(&format!("/assets/chunk-{k}.js")).expect("url"), body: js_blob(rng, size) }
         })
         .collect();
     Page {
@@ -176,6 +176,7 @@ fn main() {
     let script_bytes: usize = pages.iter().flat_map(|p| &p.scripts).map(|s| s.body.len()).sum();
     let scripts: usize = pages.iter().map(|p| p.scripts.len()).sum();
 
+    if std::env::var("DUMP").is_ok() { let mut all = String::new(); for p in pages.iter().take(20) { all.push_str(&p.html); for s in &p.scripts { all.push_str(&s.body); } } std::fs::write("/tmp/pages.txt", all).expect("w"); }
     // Warm-up, and a sanity check that the pages are detected as written.
     let mut providers = 0;
     for p in &pages {

@@ -27,9 +27,13 @@
 
 mod cite;
 mod markdown;
+mod scored;
 mod sections;
 
-pub use cite::{Cited, age_days, all_ids as source_ids, clip, compact, conflict_text, count, parse_day, pct, usd};
+pub use cite::{
+    Cited, age_days, all_ids as source_ids, clip, compact, conflict_text, count, parse_day, pct,
+    usd,
+};
 pub use sections::NOT_ENRICHED;
 pub(crate) use sections::{Entry, Results};
 
@@ -156,7 +160,9 @@ pub fn build(
     let account = store.require_account(domain)?;
     let stored = store.intelligence_for(account.id)?;
     let history = store.history(account.id, since)?;
-    Ok(Brief::from_store_parts(&account, &stored, &history, since, now))
+    Ok(Brief::from_store_parts(
+        &account, &stored, &history, since, now,
+    ))
 }
 
 impl Brief {
@@ -170,7 +176,16 @@ impl Brief {
     ) -> Brief {
         let results: Results<'_> = stored
             .iter()
-            .map(|s| (s.module, Entry { intel: &s.intelligence, fetched_at: s.fetched_at, stale: s.is_stale(now) }))
+            .map(|s| {
+                (
+                    s.module,
+                    Entry {
+                        intel: &s.intelligence,
+                        fetched_at: s.fetched_at,
+                        stale: s.is_stale(now),
+                    },
+                )
+            })
             .collect();
         let who = BriefAccount {
             name: account.name.clone(),
@@ -198,18 +213,32 @@ impl Brief {
             account.country = account.country.or_else(|| s("profile_country"));
         }
         let hot = data(ModuleId::HOT_LEAD);
-        let score = hot.and_then(|h| h.get("score")).and_then(Value::as_u64).and_then(|s| u32::try_from(s).ok());
-        let priority = hot.and_then(|h| h.get("priority")).and_then(Value::as_str).map(str::to_owned);
-        let score_parts = hot.and_then(|h| h.get("parts")).and_then(|p| serde_json::from_value(p.clone()).ok()).unwrap_or_default();
+        let score = hot
+            .and_then(|h| h.get("score"))
+            .and_then(Value::as_u64)
+            .and_then(|s| u32::try_from(s).ok());
+        let priority = hot
+            .and_then(|h| h.get("priority"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let score_parts = hot
+            .and_then(|h| h.get("parts"))
+            .and_then(|p| serde_json::from_value(p.clone()).ok())
+            .unwrap_or_default();
         let sections = sections::sections(results, now);
         let missing = sections
             .iter()
             .filter(|s| !s.enriched)
-            .map(|s| MissingModule { module: s.module, title: s.title.clone() })
+            .map(|s| MissingModule {
+                module: s.module,
+                title: s.title.clone(),
+            })
             .collect();
         let talk = data(ModuleId::TALKING_POINTS);
         let read = |k: &str| talk.and_then(|t| t.get(k)).cloned();
-        let opportunity = data(ModuleId::SEARCH_PROVIDER).and_then(|d| d.get("opportunity")).and_then(Value::as_str);
+        let opportunity = data(ModuleId::SEARCH_PROVIDER)
+            .and_then(|d| d.get("opportunity"))
+            .and_then(Value::as_str);
         let headline = match opportunity {
             Some(o) => format!("{} ({}): {o}", account.name, account.domain),
             None => format!("{} ({})", account.name, account.domain),
@@ -224,7 +253,9 @@ impl Brief {
             missing,
             conflicts: conflicts(results),
             changes: changes(history),
-            talking_points: read("talking_points").and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default(),
+            talking_points: read("talking_points")
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default(),
             next_best_action: read("next_best_action").and_then(|v| serde_json::from_value(v).ok()),
             sections,
             account,
@@ -241,29 +272,60 @@ impl Brief {
 fn conflicts(results: &Results<'_>) -> Vec<BriefConflict> {
     let mut out = Vec::new();
     for (module, e) in results {
-        let Some(map) = e.intel.data().get("conflicts").and_then(Value::as_object) else { continue };
+        let Some(map) = e.intel.data().get("conflicts").and_then(Value::as_object) else {
+            continue;
+        };
         for (field, c) in map {
             if let Some(text) = conflict_text(c) {
                 let confidence = c.get("confidence").and_then(Value::as_f64).unwrap_or(0.0);
-                out.push(BriefConflict { module: *module, field: field.clone(), text, confidence });
+                out.push(BriefConflict {
+                    module: *module,
+                    field: field.clone(),
+                    text,
+                    confidence,
+                });
             }
         }
     }
     out
 }
 
+/// What a score module's change says that matters: its totals and priority.
+const SCORE_KEYS: [&str; 4] = ["score", "priority", "fit_score", "intent_score"];
+
 /// The recorded changes, oldest first. The brief's own (M14) and its talking points' (M15) are
-/// left out: they restate the changes of the modules they are made from.
+/// left out, as they restate the changes of the modules they are made from; the score modules'
+/// (M11-M13) keep only their totals and priority (`priority: warm -> hot; score: 63 -> 78`).
 fn changes(history: &[Snapshot]) -> Vec<BriefChange> {
     history
         .iter()
         .filter(|s| s.module != ModuleId::BRIEF && s.module != ModuleId::TALKING_POINTS)
-        .map(|s| BriefChange {
-            module: s.module,
-            title: s.module.title().to_owned(),
-            recorded_at: s.recorded_at,
-            summary: s.summary.clone(),
-            sources: cite::all_ids(&s.sources),
+        .filter_map(|s| {
+            let scored =
+                [ModuleId::ICP_FIT, ModuleId::INTENT, ModuleId::HOT_LEAD].contains(&s.module);
+            let summary = if scored {
+                let kept: Vec<&str> = s
+                    .summary
+                    .split("; ")
+                    .filter(|part| {
+                        part.split_once(": ")
+                            .is_some_and(|(k, _)| SCORE_KEYS.contains(&k))
+                    })
+                    .collect();
+                if kept.is_empty() {
+                    return None;
+                }
+                kept.join("; ")
+            } else {
+                s.summary.clone()
+            };
+            Some(BriefChange {
+                module: s.module,
+                title: s.module.title().to_owned(),
+                recorded_at: s.recorded_at,
+                summary,
+                sources: cite::all_ids(&s.sources),
+            })
         })
         .collect()
 }

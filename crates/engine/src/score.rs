@@ -59,7 +59,11 @@ impl Score {
     pub fn reasons(&self, n: usize) -> Vec<String> {
         let mut scoring: Vec<&ScorePart> = self.parts.iter().filter(|p| p.points > 0.0).collect();
         scoring.sort_by(|a, b| b.points.total_cmp(&a.points));
-        scoring.into_iter().take(n).map(|p| p.reason.clone()).collect()
+        scoring
+            .into_iter()
+            .take(n)
+            .map(|p| p.reason.clone())
+            .collect()
     }
 
     /// Every part scaled by `factor` and renamed `<prefix>: <name>`, for blending scores.
@@ -84,9 +88,15 @@ impl Score {
 
     /// Reads the module-data form back (from M11, M12 or M13 data).
     pub fn from_data(data: &Value) -> Option<Score> {
-        let total = data.get("score").or_else(|| data.get("intent_score"))?.as_u64()?;
+        let total = data
+            .get("score")
+            .or_else(|| data.get("intent_score"))?
+            .as_u64()?;
         let parts = serde_json::from_value(data.get("parts")?.clone()).ok()?;
-        Some(Score { total: u32::try_from(total.min(100)).unwrap_or(100), parts })
+        Some(Score {
+            total: u32::try_from(total.min(100)).unwrap_or(100),
+            parts,
+        })
     }
 }
 
@@ -102,9 +112,21 @@ impl Scorer {
     }
 
     /// Adds a part worth `fraction` (clamped to 0..=1) of its `weight`.
-    pub fn add(&mut self, name: &str, weight: f64, fraction: f64, facts: Vec<String>, reason: String) {
-        let fraction = if fraction.is_finite() { fraction.clamp(0.0, 1.0) } else { 0.0 };
-        self.parts.push((name.to_owned(), weight.max(0.0), fraction, facts, reason));
+    pub fn add(
+        &mut self,
+        name: &str,
+        weight: f64,
+        fraction: f64,
+        facts: Vec<String>,
+        reason: String,
+    ) {
+        let fraction = if fraction.is_finite() {
+            fraction.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        self.parts
+            .push((name.to_owned(), weight.max(0.0), fraction, facts, reason));
     }
 
     /// The score: each part's max is its weight over the sum of weights, times 100.
@@ -115,7 +137,14 @@ impl Scorer {
             .into_iter()
             .map(|(name, weight, fraction, facts, reason)| {
                 let max = if sum > 0.0 { weight / sum * 100.0 } else { 0.0 };
-                ScorePart { name, weight, points: hundredths(fraction * max), max: hundredths(max), facts, reason }
+                ScorePart {
+                    name,
+                    weight,
+                    points: hundredths(fraction * max),
+                    max: hundredths(max),
+                    facts,
+                    reason,
+                }
             })
             .collect();
         Score::from_parts(parts)
@@ -203,14 +232,20 @@ impl ScoringWeights {
             initiatives: w("initiatives", d.initiatives)?,
             fit: w("fit", d.fit)?,
             intent: w("intent", d.intent)?,
-            intent_window_days: c.get_parsed("scoring.intent_window_days", d.intent_window_days)?.max(0),
+            intent_window_days: c
+                .get_parsed("scoring.intent_window_days", d.intent_window_days)?
+                .max(0),
         })
     }
 
     /// The fit and intent shares of the hot-lead score (adding up to 1).
     pub fn blend(&self) -> (f64, f64) {
         let sum = self.fit + self.intent;
-        if sum > 0.0 { (self.fit / sum, self.intent / sum) } else { (0.5, 0.5) }
+        if sum > 0.0 {
+            (self.fit / sum, self.intent / sum)
+        } else {
+            (0.5, 0.5)
+        }
     }
 }
 
@@ -234,7 +269,13 @@ mod tests {
     #[test]
     fn data_form_round_trips_and_blends_scale() {
         let mut s = Scorer::new();
-        s.add("size", 25.0, 0.8, vec!["employees 316,000 (sec_edgar)".into()], "large".into());
+        s.add(
+            "size",
+            25.0,
+            0.8,
+            vec!["employees 316,000 (sec_edgar)".into()],
+            "large".into(),
+        );
         let score = s.finish();
         let back = Score::from_data(&score.to_data()).expect("reads back");
         assert_eq!(back, score);
@@ -248,11 +289,22 @@ mod tests {
     fn weights_read_overrides_and_refuse_negatives() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut c = Config::load(dir.path()).expect("load");
-        assert_eq!(ScoringWeights::from_config(&c).expect("defaults"), ScoringWeights::default());
-        std::fs::write(dir.path().join("config.toml"), "[scoring.weights]\nsize = 50\nfit = -1\n").expect("write");
+        assert_eq!(
+            ScoringWeights::from_config(&c).expect("defaults"),
+            ScoringWeights::default()
+        );
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "[scoring.weights]\nsize = 50\nfit = -1\n",
+        )
+        .expect("write");
         c = Config::load(dir.path()).expect("reload");
         assert!(ScoringWeights::from_config(&c).is_err());
-        std::fs::write(dir.path().join("config.toml"), "[scoring.weights]\nsize = 50\n").expect("write");
+        std::fs::write(
+            dir.path().join("config.toml"),
+            "[scoring.weights]\nsize = 50\n",
+        )
+        .expect("write");
         c = Config::load(dir.path()).expect("reload");
         assert_eq!(ScoringWeights::from_config(&c).expect("ok").size, 50.0);
         assert_eq!(ScoringWeights::default().blend(), (0.6, 0.4));

@@ -7,11 +7,12 @@
 
 pub mod fixtures;
 pub mod generate;
+pub mod samples;
 pub mod universe;
 
 use time::{Date, Duration, OffsetDateTime, format_description::well_known::Rfc3339};
 
-pub use generate::sample_domains;
+pub use samples::sample_domains;
 
 /// A stable 64-bit hash of `text` salted with `salt` (FNV-1a, then a splitmix finaliser).
 pub fn stable_hash(text: &str, salt: &str) -> u64 {

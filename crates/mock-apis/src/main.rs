@@ -1,6 +1,8 @@
 //! `partnerforge-mock-apis --port PORT`: serves the mock provider APIs on loopback until killed.
 //! The first line on stdout is the base URL (`http://127.0.0.1:PORT`); logs go to stderr.
 
+#![forbid(unsafe_code)]
+
 use std::io::Write;
 
 use anyhow::Context;

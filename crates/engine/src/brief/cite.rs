@@ -15,7 +15,10 @@ pub struct Cited<'a> {
 
 impl<'a> Cited<'a> {
     pub fn new(intel: &'a Intelligence) -> Self {
-        Self { data: intel.data(), sources: intel.sources() }
+        Self {
+            data: intel.data(),
+            sources: intel.sources(),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Value> {
@@ -23,7 +26,9 @@ impl<'a> Cited<'a> {
     }
 
     pub fn str(&self, key: &str) -> Option<&'a str> {
-        self.get(key).and_then(Value::as_str).filter(|s| !s.trim().is_empty())
+        self.get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
     }
 
     pub fn f64(&self, key: &str) -> Option<f64> {
@@ -31,7 +36,10 @@ impl<'a> Cited<'a> {
     }
 
     pub fn list(&self, key: &str) -> &'a [Value] {
-        self.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+        self.get(key)
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// The ids of the sources behind `key`: its attribution, else every non-derived source.
@@ -41,9 +49,18 @@ impl<'a> Cited<'a> {
             .get("attribution")
             .and_then(|a| a.get(key))
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
             .unwrap_or_default();
-        if attributed.is_empty() { all_ids(self.sources) } else { attributed }
+        if attributed.is_empty() {
+            all_ids(self.sources)
+        } else {
+            attributed
+        }
     }
 
     /// `text (source, source)`: a fact as score parts and talking points cite it.
@@ -53,13 +70,22 @@ impl<'a> Cited<'a> {
 
     /// When the newest of the given sources fetched its answer (else the newest of all).
     pub fn fetched(&self, ids: &[String]) -> Option<OffsetDateTime> {
-        let backers = self.sources.iter().filter(|s| ids.iter().any(|i| i == s.source().as_str()));
-        backers.map(SourceRef::fetched_at).max().or_else(|| self.sources.iter().map(SourceRef::fetched_at).max())
+        let backers = self
+            .sources
+            .iter()
+            .filter(|s| ids.iter().any(|i| i == s.source().as_str()));
+        backers
+            .map(SourceRef::fetched_at)
+            .max()
+            .or_else(|| self.sources.iter().map(SourceRef::fetched_at).max())
     }
 
     /// The conflict on `key`, in words, if the sources disagreed.
     pub fn conflict(&self, key: &str) -> Option<String> {
-        self.data.get("conflicts").and_then(|c| c.get(key)).and_then(conflict_text)
+        self.data
+            .get("conflicts")
+            .and_then(|c| c.get(key))
+            .and_then(conflict_text)
     }
 }
 
@@ -73,7 +99,11 @@ pub fn all_ids(sources: &[SourceRef]) -> Vec<String> {
         }
     }
     if ids.is_empty() {
-        ids = sources.iter().map(|s| format!("{} ({})", s.source(), s.endpoint())).take(1).collect();
+        ids = sources
+            .iter()
+            .map(|s| format!("{} ({})", s.source(), s.endpoint()))
+            .take(1)
+            .collect();
     }
     ids
 }
@@ -84,14 +114,28 @@ pub fn conflict_text(conflict: &Value) -> Option<String> {
         .get("values")?
         .as_array()?
         .iter()
-        .map(|v| (v.get("source").and_then(Value::as_str).unwrap_or("?").to_owned(), display(v.get("value").unwrap_or(&Value::Null))))
+        .map(|v| {
+            (
+                v.get("source")
+                    .and_then(Value::as_str)
+                    .unwrap_or("?")
+                    .to_owned(),
+                display(v.get("value").unwrap_or(&Value::Null)),
+            )
+        })
         .collect();
     if values.len() < 2 {
         return None;
     }
     values.sort();
-    let said: Vec<String> = values.iter().map(|(s, v)| format!("{s} says {v}")).collect();
-    let confidence = conflict.get("confidence").and_then(Value::as_f64).unwrap_or(0.0);
+    let said: Vec<String> = values
+        .iter()
+        .map(|(s, v)| format!("{s} says {v}"))
+        .collect();
+    let confidence = conflict
+        .get("confidence")
+        .and_then(Value::as_f64)
+        .unwrap_or(0.0);
     Some(format!("{} (confidence {confidence:.2})", said.join(", ")))
 }
 
@@ -148,7 +192,7 @@ pub fn display(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Array(items) if items.is_empty() => "none".to_owned(),
         Value::Array(items) => items.iter().map(display).collect::<Vec<_>>().join(", "),
-        Value::Object(map) => ["name", "domain", "title", "text", "url", "value"]
+        Value::Object(map) => ["name", "domain", "title", "text", "url", "value", "matched"]
             .iter()
             .find_map(|k| map.get(*k).and_then(Value::as_str))
             .map_or_else(|| v.to_string(), str::to_owned),
@@ -176,7 +220,9 @@ pub fn parse_day(v: &Value) -> Option<Date> {
         Value::Number(n) => {
             let raw = n.as_f64()?;
             let secs = if raw > 1e11 { raw / 1000.0 } else { raw };
-            OffsetDateTime::from_unix_timestamp(secs as i64).ok().map(OffsetDateTime::date)
+            OffsetDateTime::from_unix_timestamp(secs as i64)
+                .ok()
+                .map(OffsetDateTime::date)
         }
         _ => None,
     }
@@ -194,7 +240,10 @@ mod tests {
         assert_eq!(compact(12_345_678.0), "12.3M");
         assert_eq!(usd(1.2e9), "$1.2B");
         assert_eq!(pct(0.25), "+25%");
-        assert_eq!(display(&json!([{"name": "Shopify"}, "Algolia"])), "Shopify, Algolia");
+        assert_eq!(
+            display(&json!([{"name": "Shopify"}, "Algolia"])),
+            "Shopify, Algolia"
+        );
         assert_eq!(clip("abcdef", 4), "abc…");
     }
 

@@ -25,13 +25,27 @@ fn cell(text: &str) -> String {
 }
 
 fn fact_line(f: &BriefFact) -> String {
-    let conflict = f.conflict.as_ref().map(|c| format!(" (conflict: {c})")).unwrap_or_default();
-    format!("- **{}:** {}{conflict} — {}, {}\n", f.label, f.value, f.source, age(f.age_days))
+    let conflict = f
+        .conflict
+        .as_ref()
+        .map(|c| format!(" (conflict: {c})"))
+        .unwrap_or_default();
+    format!(
+        "- **{}:** {}{conflict} — {}, {}\n",
+        f.label,
+        f.value,
+        f.source,
+        age(f.age_days)
+    )
 }
 
 fn change_line(c: &BriefChange, brief: &Brief) -> String {
     let days = (brief.generated_at - c.recorded_at).whole_days().max(0);
-    let sources = if c.sources.is_empty() { "unknown source".to_owned() } else { c.sources.join(", ") };
+    let sources = if c.sources.is_empty() {
+        "unknown source".to_owned()
+    } else {
+        c.sources.join(", ")
+    };
     format!(
         "- {} · {} ({}): {} — {sources}, {}\n",
         c.recorded_at.date(),
@@ -60,7 +74,11 @@ impl Brief {
     /// The brief as Markdown (see the module documentation for its layout).
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "# Pre-call brief: {} ({})\n", self.account.name, self.account.domain);
+        let _ = writeln!(
+            out,
+            "# Pre-call brief: {} ({})\n",
+            self.account.name, self.account.domain
+        );
         let badge = match (self.score, &self.priority) {
             (Some(s), Some(p)) => format!("**[{s}/100 · {}]**", p.to_uppercase()),
             (Some(s), None) => format!("**[{s}/100]**"),
@@ -68,9 +86,18 @@ impl Brief {
         };
         let _ = writeln!(out, "{badge} {}\n", self.headline);
         let enriched = self.sections.iter().filter(|s| s.enriched).count();
-        let _ = write!(out, "_Generated {}. {enriched} of {} modules enriched", self.generated_at.date(), self.sections.len());
+        let _ = write!(
+            out,
+            "_Generated {}. {enriched} of {} modules enriched",
+            self.generated_at.date(),
+            self.sections.len()
+        );
         if !self.missing.is_empty() {
-            let names: Vec<String> = self.missing.iter().map(|m| format!("{} {}", m.module, m.title)).collect();
+            let names: Vec<String> = self
+                .missing
+                .iter()
+                .map(|m| format!("{} {}", m.module, m.title))
+                .collect();
             let _ = write!(out, "; not enriched yet: {}", names.join(", "));
         }
         out.push_str("._\n\n");
@@ -95,7 +122,11 @@ impl Brief {
         if !self.talking_points.is_empty() {
             out.push_str("## Talking points\n\n");
             for (i, t) in self.talking_points.iter().enumerate() {
-                let facts = if t.facts.is_empty() { String::new() } else { format!(" _({})_", t.facts.join("; ")) };
+                let facts = if t.facts.is_empty() {
+                    String::new()
+                } else {
+                    format!(" _({})_", t.facts.join("; "))
+                };
                 let _ = writeln!(out, "{}. {}{facts}", i + 1, t.text);
             }
             out.push('\n');
@@ -119,7 +150,14 @@ impl Brief {
         if !self.conflicts.is_empty() {
             out.push_str("## Conflicts between sources\n\n| module | field | what the sources say |\n|---|---|---|\n");
             for c in &self.conflicts {
-                let _ = writeln!(out, "| {} {} | {} | {} |", c.module, c.module.title(), cell(&c.field), cell(&c.text));
+                let _ = writeln!(
+                    out,
+                    "| {} {} | {} | {} |",
+                    c.module,
+                    c.module.title(),
+                    cell(&c.field),
+                    cell(&c.text)
+                );
             }
             out.push('\n');
         }
@@ -150,11 +188,16 @@ mod tests {
             source: "website".into(),
             fetched_at: datetime!(2026-11-18 00:00 UTC),
             age_days: Some(2),
-            conflict: Some("builtwith says Elasticsearch, website says Algolia (confidence 0.53)".into()),
+            conflict: Some(
+                "builtwith says Elasticsearch, website says Algolia (confidence 0.53)".into(),
+            ),
         };
         let line = fact_line(&f);
         assert!(line.trim_end().ends_with("— website, 2 days old"), "{line}");
-        assert!(line.contains("conflict: builtwith says Elasticsearch"), "{line}");
+        assert!(
+            line.contains("conflict: builtwith says Elasticsearch"),
+            "{line}"
+        );
         assert_eq!(age(Some(1)), "1 day old");
         assert_eq!(cell("a|b"), "a\\|b");
     }

@@ -44,14 +44,30 @@ pub const NOT_ENRICHED: &str = "not enriched yet";
 /// Every section, in module order; modules without a result say so.
 pub(crate) fn sections(results: &Results<'_>, now: OffsetDateTime) -> Vec<BriefSection> {
     let mut ids: Vec<ModuleId> = SECTION_MODULES.to_vec();
-    ids.extend(results.keys().filter(|m| m.number() > ModuleId::BUILTIN_COUNT));
+    ids.extend(
+        results
+            .keys()
+            .filter(|m| m.number() > ModuleId::BUILTIN_COUNT),
+    );
     ids.into_iter()
         .map(|module| match results.get(&module) {
             Some(e) => {
-                let mut rows = Rows { c: Cited::new(e.intel), at: e.fetched_at, out: Vec::new(), now };
+                let mut rows = Rows {
+                    c: Cited::new(e.intel),
+                    at: e.fetched_at,
+                    out: Vec::new(),
+                    now,
+                };
                 fill(module, &mut rows);
                 let note = rows.out.is_empty().then(|| "nothing to report".to_owned());
-                BriefSection { module, title: module.title().to_owned(), enriched: true, stale: e.stale, note, facts: rows.out }
+                BriefSection {
+                    module,
+                    title: module.title().to_owned(),
+                    enriched: true,
+                    stale: e.stale,
+                    note,
+                    facts: rows.out,
+                }
             }
             None => BriefSection {
                 module,
@@ -65,8 +81,8 @@ pub(crate) fn sections(results: &Results<'_>, now: OffsetDateTime) -> Vec<BriefS
         .collect()
 }
 
-struct Rows<'a> {
-    c: Cited<'a>,
+pub(super) struct Rows<'a> {
+    pub(super) c: Cited<'a>,
     at: OffsetDateTime,
     now: OffsetDateTime,
     out: Vec<BriefFact>,
@@ -74,14 +90,20 @@ struct Rows<'a> {
 
 impl Rows<'_> {
     /// A fact read from `key`, cited by the key's attribution, with its conflict.
-    fn key(&mut self, label: &str, key: &str, show: impl Fn(&Value) -> String) {
+    pub(super) fn key(&mut self, label: &str, key: &str, show: impl Fn(&Value) -> String) {
         if let Some(v) = self.c.get(key) {
             let conflict = self.c.conflict(key);
             self.with(label, show(v), self.c.ids(key), conflict);
         }
     }
 
-    fn with(&mut self, label: &str, value: String, ids: Vec<String>, conflict: Option<String>) {
+    pub(super) fn with(
+        &mut self,
+        label: &str,
+        value: String,
+        ids: Vec<String>,
+        conflict: Option<String>,
+    ) {
         let fetched_at = self.c.fetched(&ids).unwrap_or(self.at);
         self.out.push(BriefFact {
             label: label.to_owned(),
@@ -94,7 +116,7 @@ impl Rows<'_> {
     }
 }
 
-fn text(v: &Value) -> String {
+pub(super) fn text(v: &Value) -> String {
     cite::display(v)
 }
 
@@ -103,18 +125,33 @@ fn num(f: fn(f64) -> String) -> impl Fn(&Value) -> String {
 }
 
 fn sources_of(item: &Value) -> Vec<String> {
-    item.get("sources").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).map(str::to_owned).collect()).unwrap_or_default()
+    item.get("sources")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
-fn titled(category: &str) -> String {
+pub(super) fn titled(category: &str) -> String {
     match category {
         "site_search" => "Site search".to_owned(),
         "ecommerce_platform" | "ecommerce" => "E-commerce platform".to_owned(),
         "cms" => "CMS".to_owned(),
+        "cdn" => "CDN".to_owned(),
+        "ssl" => "SSL".to_owned(),
+        "javascript" => "JavaScript".to_owned(),
+        "docinfo" => "Document info".to_owned(),
         other => {
             let words = other.replace('_', " ");
             let mut chars = words.chars();
-            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
         }
     }
 }
@@ -128,14 +165,26 @@ fn fill(module: ModuleId, r: &mut Rows<'_>) {
             r.key("Country", "profile_country", text);
             r.key("Employees", "profile_employees", num(cite::count));
             r.key("Ticker", "profile_ticker", text);
-            r.key("SEC CIK", "profile_cik", |v| v.as_u64().map_or_else(|| text(v), |n| n.to_string()));
-            r.key("Description", "profile_description", |v| cite::clip(&text(v), 240));
+            r.key("SEC CIK", "profile_cik", |v| {
+                v.as_u64().map_or_else(|| text(v), |n| n.to_string())
+            });
+            r.key("Description", "profile_description", |v| {
+                cite::clip(&text(v), 240)
+            });
             r.key("Former names", "profile_former_names", text);
         }
         ModuleId::TECH_STACK => {
-            let provider = c.str("search_provider").unwrap_or("none detected").to_owned();
+            let provider = c
+                .str("search_provider")
+                .unwrap_or("none detected")
+                .to_owned();
             let conflict = c.conflict("search_provider");
-            r.with("Search provider", provider, c.ids("search_provider"), conflict);
+            r.with(
+                "Search provider",
+                provider,
+                c.ids("search_provider"),
+                conflict,
+            );
             let mut by_category: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
             for t in c.list("tech_technologies") {
                 let category = t.get("category").and_then(Value::as_str).unwrap_or("other");
@@ -148,25 +197,60 @@ fn fill(module: ModuleId, r: &mut Rows<'_>) {
                 }
             }
             for (label, (names, ids)) in by_category {
-                let ids = if ids.is_empty() { c.ids("tech_technologies") } else { ids };
+                let ids = if ids.is_empty() {
+                    c.ids("tech_technologies")
+                } else {
+                    ids
+                };
                 r.with(&label, names.join(", "), ids, None);
             }
         }
         ModuleId::TRAFFIC => {
-            r.key("Monthly visits", "traffic_monthly_visits", num(cite::compact));
+            r.key(
+                "Monthly visits",
+                "traffic_monthly_visits",
+                num(cite::compact),
+            );
             r.key("Recent growth", "recent_growth", num(cite::pct));
-            let similar: Vec<String> = c.list("traffic_similar_sites").iter().take(5).map(text).collect();
+            let similar: Vec<String> = c
+                .list("traffic_similar_sites")
+                .iter()
+                .take(5)
+                .map(text)
+                .collect();
             if !similar.is_empty() {
-                r.with("Similar sites", similar.join(", "), c.ids("traffic_similar_sites"), None);
+                r.with(
+                    "Similar sites",
+                    similar.join(", "),
+                    c.ids("traffic_similar_sites"),
+                    None,
+                );
             }
         }
         ModuleId::HIRING => {
             r.key("Open jobs", "open_jobs", text);
-            for job in c.list("hiring_jobs").iter().filter(|j| j.get("search_related").and_then(Value::as_bool) == Some(true)) {
-                let posted = job.get("posted_at").and_then(cite::parse_day).map(|d| format!(" (posted {d})")).unwrap_or_default();
+            for job in c
+                .list("hiring_jobs")
+                .iter()
+                .filter(|j| j.get("search_related").and_then(Value::as_bool) == Some(true))
+            {
+                let posted = job
+                    .get("posted_at")
+                    .and_then(cite::parse_day)
+                    .map(|d| format!(" (posted {d})"))
+                    .unwrap_or_default();
                 let ids = sources_of(job);
-                let ids = if ids.is_empty() { c.ids("hiring_jobs") } else { ids };
-                r.with("Search-related job", format!("{}{posted}", text(job)), ids, None);
+                let ids = if ids.is_empty() {
+                    c.ids("hiring_jobs")
+                } else {
+                    ids
+                };
+                r.with(
+                    "Search-related job",
+                    format!("{}{posted}", text(job)),
+                    ids,
+                    None,
+                );
             }
         }
         ModuleId::DOMAIN_FAMILY => {
@@ -180,31 +264,63 @@ fn fill(module: ModuleId, r: &mut Rows<'_>) {
                 })
                 .collect();
             if !related.is_empty() {
-                r.with("Related domains", related.join(", "), c.ids("family_related_domains"), None);
+                r.with(
+                    "Related domains",
+                    related.join(", "),
+                    c.ids("family_related_domains"),
+                    None,
+                );
             }
             r.key("Redirects", "family_redirects", text);
             for e in c.list("company_events") {
                 let name = e.get("former_name").map(text).unwrap_or_default();
-                let until = e.get("until").and_then(Value::as_str).map(|u| format!(" until {u}")).unwrap_or_default();
-                r.with("Company event", format!("renamed: formerly {name}{until}"), c.ids("profile_former_names"), None);
+                let until = e
+                    .get("until")
+                    .and_then(Value::as_str)
+                    .map(|u| format!(" until {u}"))
+                    .unwrap_or_default();
+                r.with(
+                    "Company event",
+                    format!("renamed: formerly {name}{until}"),
+                    c.ids("profile_former_names"),
+                    None,
+                );
             }
         }
         ModuleId::SEARCH_PROVIDER => {
-            let provider = c.str("search_provider").unwrap_or("none detected").to_owned();
+            let provider = c
+                .str("search_provider")
+                .unwrap_or("none detected")
+                .to_owned();
             let conflict = c.get("conflict").and_then(cite::conflict_text);
-            let ids = c.get("evidence").map(sources_of).filter(|s| !s.is_empty()).unwrap_or_else(|| c.ids("search_provider"));
+            let ids = c
+                .get("evidence")
+                .map(sources_of)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| c.ids("search_provider"));
             r.with("Search provider", provider, ids, conflict);
             r.key("Status", "status", |v| text(v).replace('_', " "));
             r.key("Opportunity", "opportunity", text);
             if let Some(ev) = c.get("evidence").and_then(|e| e.get("evidence")) {
-                r.with("Evidence", cite::clip(&text(ev), 160), c.ids("evidence"), None);
+                r.with(
+                    "Evidence",
+                    cite::clip(&text(ev), 160),
+                    c.ids("evidence"),
+                    None,
+                );
             }
         }
         ModuleId::FINANCIALS => {
             r.key("Revenue", "financials_revenue_usd", num(cite::usd));
-            r.key("Revenue growth", "financials_revenue_growth", num(cite::pct));
+            r.key(
+                "Revenue growth",
+                "financials_revenue_growth",
+                num(cite::pct),
+            );
             r.key("Market cap", "financials_market_cap_usd", num(cite::usd));
-            r.key("Recent filings", "filings_recent", |v| cite::clip(&text(v), 160));
+            r.key("Recent filings", "filings_recent", |v| {
+                cite::clip(&text(v), 160)
+            });
         }
         ModuleId::EXECUTIVES => {
             for o in c.list("executives_officers").iter().take(8) {
@@ -214,88 +330,59 @@ fn fill(module: ModuleId, r: &mut Rows<'_>) {
         }
         ModuleId::COMPETITORS => {
             for comp in c.list("competitors").iter().take(8) {
-                let provider = comp.get("search_provider").and_then(Value::as_str).unwrap_or("unknown");
-                r.with(&text(comp), format!("search provider: {provider}"), c.ids("competitors"), None);
+                let provider = comp
+                    .get("search_provider")
+                    .and_then(Value::as_str)
+                    .unwrap_or("unknown");
+                r.with(
+                    &text(comp),
+                    format!("search provider: {provider}"),
+                    c.ids("competitors"),
+                    None,
+                );
             }
-            r.key("Competitors on the home vendor", "competitors_on_home_vendor", text);
+            r.key(
+                "Competitors on the home vendor",
+                "competitors_on_home_vendor",
+                text,
+            );
         }
         ModuleId::INITIATIVES => {
             for item in c.list("initiatives_items").iter().take(8) {
-                let kind = item.get("kind").and_then(Value::as_str).unwrap_or("initiative");
-                let date = item.get("date").and_then(cite::parse_day).map(|d| format!(" ({d})")).unwrap_or_default();
-                r.with(&titled(kind), format!("{}{date}", cite::clip(&text(item), 200)), c.ids("initiatives_items"), None);
+                let kind = item
+                    .get("kind")
+                    .and_then(Value::as_str)
+                    .unwrap_or("initiative");
+                let date = item
+                    .get("date")
+                    .and_then(cite::parse_day)
+                    .map(|d| format!(" ({d})"))
+                    .unwrap_or_default();
+                r.with(
+                    &titled(kind),
+                    format!("{}{date}", cite::clip(&text(item), 200)),
+                    c.ids("initiatives_items"),
+                    None,
+                );
             }
         }
-        ModuleId::ICP_FIT | ModuleId::INTENT | ModuleId::HOT_LEAD => scored(module, r),
+        ModuleId::ICP_FIT | ModuleId::INTENT | ModuleId::HOT_LEAD => {
+            super::scored::scored(module, r)
+        }
         _ => {
             if let Some(map) = c.data.as_object() {
-                for (k, v) in map.iter().filter(|(k, _)| *k != "attribution" && *k != "conflicts") {
-                    r.with(&titled(k), cite::clip(&text(v), 200), c.ids(k), c.conflict(k));
+                for (k, v) in map
+                    .iter()
+                    .filter(|(k, _)| *k != "attribution" && *k != "conflicts")
+                {
+                    r.with(
+                        &titled(k),
+                        cite::clip(&text(v), 200),
+                        c.ids(k),
+                        c.conflict(k),
+                    );
                 }
             }
         }
-    }
-}
-
-/// The source ids a score part's facts cite: `employees 316,000 (sec_edgar)` -> `sec_edgar`.
-fn cited_ids(facts: &[Value]) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::new();
-    for f in facts.iter().filter_map(Value::as_str) {
-        let head = f.split(" [conflict: ").next().unwrap_or(f);
-        let inner = head.rfind('(').and_then(|i| head[i + 1..].strip_suffix(')'));
-        for id in inner.into_iter().flat_map(|x| x.split(", ")) {
-            if !ids.iter().any(|x| x == id) {
-                ids.push(id.to_owned());
-            }
-        }
-    }
-    if ids.is_empty() {
-        ids.push("derived".to_owned());
-    }
-    ids
-}
-
-/// The score modules: the total, then each part (or reason) with the sources its facts cite.
-fn scored(module: ModuleId, r: &mut Rows<'_>) {
-    let c = r.c;
-    let ids = cite::all_ids(c.sources);
-    let total = c.get("score").or_else(|| c.get("intent_score")).map(text).unwrap_or_else(|| "0".into());
-    r.with("Score", format!("{total}/100"), ids.clone(), None);
-    let parts = c.list("parts");
-    if module == ModuleId::HOT_LEAD {
-        r.key("Priority", "priority", text);
-        for reason in c.list("reasons") {
-            let part = parts.iter().find(|p| p.get("reason") == Some(reason));
-            let facts = part.and_then(|p| p.get("facts")).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
-            r.with("Reason", text(reason), cited_ids(facts), None);
-        }
-        return;
-    }
-    for s in c.list("signals") {
-        let date = s.get("date").and_then(Value::as_str).map(|d| format!(" ({d})")).unwrap_or_default();
-        let source: Vec<String> = s.get("source").and_then(Value::as_str).map(|x| vec![x.to_owned()]).unwrap_or_else(|| ids.clone());
-        let kind = s.get("kind").and_then(Value::as_str).unwrap_or("signal");
-        r.with(&format!("Signal: {}", titled(kind)), format!("{}{date}", s.get("text").map(text).unwrap_or_default()), source, None);
-    }
-    for p in parts {
-        let points = p.get("points").and_then(Value::as_f64).unwrap_or(0.0);
-        let max = p.get("max").and_then(Value::as_f64).unwrap_or(0.0);
-        let reason = p.get("reason").map(text).unwrap_or_default();
-        let name = p.get("name").map(text).unwrap_or_default();
-        let facts = p.get("facts").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
-        r.with(&titled(&name), format!("{points:.1} of {max:.1} points: {reason}"), cited_ids(facts), None);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn score_parts_are_sourced_by_the_facts_they_cite() {
-        let facts = [json!("employees 316,000 (sec_edgar)"), json!("search provider X (website, builtwith) [conflict: a says (b)]")];
-        assert_eq!(cited_ids(&facts), vec!["sec_edgar", "website", "builtwith"]);
-        assert_eq!(cited_ids(&[]), vec!["derived"]);
     }
 }

@@ -11,37 +11,108 @@ use crate::module::{Module, ModuleInput, ModuleOutput, ModuleSpec};
 use crate::modules::{cited, derived};
 use crate::score::{Score, Scorer, ScoringWeights};
 
-const NEEDS: [ModuleId; 5] =
-    [ModuleId::COMPANY_PROFILE, ModuleId::TECH_STACK, ModuleId::TRAFFIC, ModuleId::SEARCH_PROVIDER, ModuleId::FINANCIALS];
+const NEEDS: [ModuleId; 5] = [
+    ModuleId::COMPANY_PROFILE,
+    ModuleId::TECH_STACK,
+    ModuleId::TRAFFIC,
+    ModuleId::SEARCH_PROVIDER,
+    ModuleId::FINANCIALS,
+];
 
 /// Employee bands: at least this many employees give this fraction of the size weight.
-pub const EMPLOYEE_BANDS: [(f64, f64); 5] = [(10_000.0, 1.0), (2_000.0, 0.8), (500.0, 0.6), (100.0, 0.35), (1.0, 0.15)];
+pub const EMPLOYEE_BANDS: [(f64, f64); 5] = [
+    (10_000.0, 1.0),
+    (2_000.0, 0.8),
+    (500.0, 0.6),
+    (100.0, 0.35),
+    (1.0, 0.15),
+];
 /// Revenue bands (USD).
-pub const REVENUE_BANDS: [(f64, f64); 5] = [(1e9, 1.0), (2.5e8, 0.8), (5e7, 0.6), (1e7, 0.35), (1.0, 0.15)];
+pub const REVENUE_BANDS: [(f64, f64); 5] = [
+    (1e9, 1.0),
+    (2.5e8, 0.8),
+    (5e7, 0.6),
+    (1e7, 0.35),
+    (1.0, 0.15),
+];
 /// Monthly visit bands.
-pub const TRAFFIC_BANDS: [(f64, f64); 6] =
-    [(5e7, 1.0), (1e7, 0.85), (1e6, 0.65), (2.5e5, 0.4), (5e4, 0.2), (1.0, 0.1)];
+pub const TRAFFIC_BANDS: [(f64, f64); 6] = [
+    (5e7, 1.0),
+    (1e7, 0.85),
+    (1e6, 0.65),
+    (2.5e5, 0.4),
+    (5e4, 0.2),
+    (1.0, 0.1),
+];
 /// Industries by fit, matched as lower-case substrings of the industry text; anything else 0.3.
 pub const INDUSTRIES: [(&[&str], f64); 3] = [
     (
-        &["retail", "e-commerce", "ecommerce", "marketplace", "apparel", "fashion", "footwear", "consumer goods",
-          "consumer products", "grocery", "department store", "catalog", "mail-order", "home improvement"],
+        &[
+            "retail",
+            "e-commerce",
+            "ecommerce",
+            "marketplace",
+            "apparel",
+            "fashion",
+            "footwear",
+            "consumer goods",
+            "consumer products",
+            "grocery",
+            "department store",
+            "catalog",
+            "mail-order",
+            "home improvement",
+        ],
         1.0,
     ),
-    (&["media", "publishing", "entertainment", "travel", "hospitality", "leisure", "furniture", "beauty", "sporting"], 0.8),
-    (&["software", "internet", "technology", "saas", "financial", "bank", "insurance", "education", "health",
-       "manufactur", "wholesale", "distribution"], 0.5),
+    (
+        &[
+            "media",
+            "publishing",
+            "entertainment",
+            "travel",
+            "hospitality",
+            "leisure",
+            "furniture",
+            "beauty",
+            "sporting",
+        ],
+        0.8,
+    ),
+    (
+        &[
+            "software",
+            "internet",
+            "technology",
+            "saas",
+            "financial",
+            "bank",
+            "insurance",
+            "education",
+            "health",
+            "manufactur",
+            "wholesale",
+            "distribution",
+        ],
+        0.5,
+    ),
 ];
 
 /// The fraction a value earns in descending bands.
 pub fn band(value: f64, bands: &[(f64, f64)]) -> f64 {
-    bands.iter().find(|(at_least, _)| value >= *at_least).map_or(0.0, |(_, f)| *f)
+    bands
+        .iter()
+        .find(|(at_least, _)| value >= *at_least)
+        .map_or(0.0, |(_, f)| *f)
 }
 
 /// The fraction an industry earns.
 pub fn industry_fit(industry: &str) -> f64 {
     let lower = industry.to_lowercase();
-    INDUSTRIES.iter().find(|(words, _)| words.iter().any(|w| lower.contains(w))).map_or(0.3, |(_, f)| *f)
+    INDUSTRIES
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| lower.contains(w)))
+        .map_or(0.3, |(_, f)| *f)
 }
 
 pub struct IcpFit {
@@ -55,7 +126,10 @@ impl IcpFit {
     }
 
     pub fn with_weights(weights: ScoringWeights) -> Self {
-        Self { spec: derived(ModuleId::ICP_FIT, &NEEDS, 1), weights }
+        Self {
+            spec: derived(ModuleId::ICP_FIT, &NEEDS, 1),
+            weights,
+        }
     }
 }
 
@@ -93,7 +167,13 @@ pub fn score(input: &ModuleInput<'_>, w: &ScoringWeights) -> Score {
             best = (fr, format!("{} revenue", usd(n)));
         }
     }
-    s.add("size", w.size, best.0, facts, format!("company size: {}", best.1));
+    s.add(
+        "size",
+        w.size,
+        best.0,
+        facts,
+        format!("company size: {}", best.1),
+    );
 
     // E-commerce platform.
     let (frac, facts, reason) = match tech {
@@ -102,9 +182,17 @@ pub fn score(input: &ModuleInput<'_>, w: &ScoringWeights) -> Score {
             let shops: Vec<&Value> = t
                 .list("tech_technologies")
                 .iter()
-                .filter(|x| x.get("category").and_then(Value::as_str).is_some_and(|c| c.contains("commerce")))
+                .filter(|x| {
+                    x.get("category")
+                        .and_then(Value::as_str)
+                        .is_some_and(|c| c.contains("commerce"))
+                })
                 .collect();
-            let names: Vec<String> = shops.iter().filter_map(|x| x.get("name").and_then(Value::as_str)).map(str::to_owned).collect();
+            let names: Vec<String> = shops
+                .iter()
+                .filter_map(|x| x.get("name").and_then(Value::as_str))
+                .map(str::to_owned)
+                .collect();
             let facts = shops.iter().map(|x| tech_fact(x, &t)).collect();
             match names.is_empty() {
                 true => (0.0, facts, "no e-commerce platform detected".to_owned()),
@@ -115,34 +203,49 @@ pub fn score(input: &ModuleInput<'_>, w: &ScoringWeights) -> Score {
     s.add("e-commerce platform", w.ecommerce, frac, facts, reason);
 
     // Traffic.
-    let (frac, facts, reason) = match traffic.and_then(|t| t.f64("traffic_monthly_visits").map(|v| (t, v))) {
-        Some((t, v)) => (
-            band(v, &TRAFFIC_BANDS),
-            vec![t.cite("traffic_monthly_visits", &format!("monthly visits {}", compact(v)))],
-            format!("{} visits a month", compact(v)),
-        ),
-        None => (0.0, vec![], "monthly visits not known".to_owned()),
-    };
+    let (frac, facts, reason) =
+        match traffic.and_then(|t| t.f64("traffic_monthly_visits").map(|v| (t, v))) {
+            Some((t, v)) => (
+                band(v, &TRAFFIC_BANDS),
+                vec![t.cite(
+                    "traffic_monthly_visits",
+                    &format!("monthly visits {}", compact(v)),
+                )],
+                format!("{} visits a month", compact(v)),
+            ),
+            None => (0.0, vec![], "monthly visits not known".to_owned()),
+        };
     s.add("traffic", w.traffic, frac, facts, reason);
 
     // Search provider status.
-    let status = search.and_then(|x| x.str("status").map(|st| (x, st.to_owned(), x.str("search_provider")))).or_else(|| {
-        tech.map(|t| {
-            let p = t.str("search_provider");
-            (t, status_of(p, input).to_owned(), p)
+    let status = search
+        .and_then(|x| {
+            x.str("status")
+                .map(|st| (x, st.to_owned(), x.str("search_provider")))
         })
-    });
+        .or_else(|| {
+            tech.map(|t| {
+                let p = t.str("search_provider");
+                (t, status_of(p, input).to_owned(), p)
+            })
+        });
     let (frac, facts, reason) = match status {
         Some((x, st, provider)) => {
             let p = provider.unwrap_or("none");
             let mut fact = x.cite("search_provider", &format!("search provider {p}"));
-            let conflict = x.get("conflict").and_then(crate::brief::conflict_text).or_else(|| x.conflict("search_provider"));
+            let conflict = x
+                .get("conflict")
+                .and_then(crate::brief::conflict_text)
+                .or_else(|| x.conflict("search_provider"));
             if let Some(c) = conflict {
                 fact.push_str(&format!(" [conflict: {c}]"));
             }
             let home = &input.settings.home_vendor;
             let (f, why) = match st.as_str() {
-                "competitor" => (1.0, format!("runs {p}, a competitor: displace it with {home}")),
+                "competitor" => (
+                    1.0,
+                    format!("runs {p}, a competitor: displace it with {home}"),
+                ),
                 "none" => (0.8, "no site-search vendor: greenfield".to_owned()),
                 "home_vendor" => (0.4, format!("already runs {home}: expansion")),
                 _ => (0.6, format!("runs {p}: qualify it")),
@@ -154,14 +257,27 @@ pub fn score(input: &ModuleInput<'_>, w: &ScoringWeights) -> Score {
     s.add("search provider", w.search, frac, facts, reason);
 
     // Industry.
-    let (frac, facts, reason) = match profile.and_then(|p| p.str("profile_industry").map(|i| (p, i))) {
-        Some((p, i)) => {
-            let f = industry_fit(i);
-            let fit = if f >= 1.0 { "core" } else if f >= 0.8 { "strong" } else if f >= 0.5 { "some" } else { "weak" };
-            (f, vec![p.cite("profile_industry", &format!("industry {i}"))], format!("{fit} industry fit: {i}"))
-        }
-        None => (0.0, vec![], "industry not known".to_owned()),
-    };
+    let (frac, facts, reason) =
+        match profile.and_then(|p| p.str("profile_industry").map(|i| (p, i))) {
+            Some((p, i)) => {
+                let f = industry_fit(i);
+                let fit = if f >= 1.0 {
+                    "core"
+                } else if f >= 0.8 {
+                    "strong"
+                } else if f >= 0.5 {
+                    "some"
+                } else {
+                    "weak"
+                };
+                (
+                    f,
+                    vec![p.cite("profile_industry", &format!("industry {i}"))],
+                    format!("{fit} industry fit: {i}"),
+                )
+            }
+            None => (0.0, vec![], "industry not known".to_owned()),
+        };
     s.add("industry", w.industry, frac, facts, reason);
     s.finish()
 }
@@ -178,8 +294,16 @@ fn status_of(provider: Option<&str>, input: &ModuleInput<'_>) -> &'static str {
 
 fn tech_fact(item: &Value, t: &Cited<'_>) -> String {
     let name = item.get("name").and_then(Value::as_str).unwrap_or("?");
-    let ids: Vec<&str> = item.get("sources").and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-    if ids.is_empty() { t.cite("tech_technologies", name) } else { format!("{name} ({})", ids.join(", ")) }
+    let ids: Vec<&str> = item
+        .get("sources")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if ids.is_empty() {
+        t.cite("tech_technologies", name)
+    } else {
+        format!("{name} ({})", ids.join(", "))
+    }
 }
 
 impl Module for IcpFit {
@@ -189,14 +313,20 @@ impl Module for IcpFit {
 
     fn run(&self, input: &ModuleInput<'_>) -> ModuleOutput {
         if !NEEDS.iter().any(|m| input.deps.contains_key(m)) {
-            return ModuleOutput::Skipped("nothing to score from: M01, M02, M03, M06 and M07 have no result".into());
+            return ModuleOutput::Skipped(
+                "nothing to score from: M01, M02, M03, M06 and M07 have no result".into(),
+            );
         }
         let score = score(input, &self.weights);
         let mut data = score.to_data();
         if let Value::Object(map) = &mut data {
             map.insert("reasons".into(), serde_json::json!(score.reasons(3)));
         }
-        ModuleOutput::Done(cited(data, input.dep_sources(&NEEDS), input.derived_citation(&NEEDS)))
+        ModuleOutput::Done(cited(
+            data,
+            input.dep_sources(&NEEDS),
+            input.derived_citation(&NEEDS),
+        ))
     }
 }
 

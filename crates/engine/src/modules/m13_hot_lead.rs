@@ -28,7 +28,10 @@ impl HotLead {
     }
 
     pub fn with_weights(weights: ScoringWeights) -> Self {
-        Self { spec: derived(ModuleId::HOT_LEAD, &NEEDS, 1), weights }
+        Self {
+            spec: derived(ModuleId::HOT_LEAD, &NEEDS, 1),
+            weights,
+        }
     }
 }
 
@@ -58,7 +61,12 @@ pub fn blend(fit: &Score, intent: Option<&Score>, w: &ScoringWeights) -> Score {
 }
 
 /// The hot-lead result from the fit and intent scores.
-pub fn assess(fit: &Score, intent: Option<&Score>, w: &ScoringWeights, thresholds: &Thresholds) -> (Score, &'static str, Vec<String>) {
+pub fn assess(
+    fit: &Score,
+    intent: Option<&Score>,
+    w: &ScoringWeights,
+    thresholds: &Thresholds,
+) -> (Score, &'static str, Vec<String>) {
     let score = blend(fit, intent, w);
     let priority = thresholds.priority(score.total);
     let mut reasons = score.reasons(REASONS);
@@ -79,8 +87,16 @@ impl Module for HotLead {
         };
         let intent_data = input.dep(ModuleId::INTENT);
         let intent = intent_data.and_then(Score::from_data);
-        let (score, priority, reasons) = assess(&fit, intent.as_ref(), &self.weights, &input.settings.thresholds);
-        let signals = intent_data.and_then(|d| d.get("signals")).cloned().unwrap_or_else(|| json!([]));
+        let (score, priority, reasons) = assess(
+            &fit,
+            intent.as_ref(),
+            &self.weights,
+            &input.settings.thresholds,
+        );
+        let signals = intent_data
+            .and_then(|d| d.get("signals"))
+            .cloned()
+            .unwrap_or_else(|| json!([]));
         let data = json!({
             "score": score.total,
             "priority": priority,
@@ -90,7 +106,11 @@ impl Module for HotLead {
             "intent_score": intent.as_ref().map(|i| i.total),
             "signals": signals,
         });
-        ModuleOutput::Done(cited(data, input.dep_sources(&NEEDS), input.derived_citation(&NEEDS)))
+        ModuleOutput::Done(cited(
+            data,
+            input.dep_sources(&NEEDS),
+            input.derived_citation(&NEEDS),
+        ))
     }
 }
 
@@ -101,8 +121,20 @@ mod tests {
 
     fn fit(fraction: f64) -> Score {
         let mut s = Scorer::new();
-        s.add("size", 50.0, fraction, vec!["employees 316,000 (sec_edgar)".into()], "316,000 employees".into());
-        s.add("traffic", 50.0, fraction, vec!["monthly visits 12.3M (similarweb)".into()], "12.3M visits a month".into());
+        s.add(
+            "size",
+            50.0,
+            fraction,
+            vec!["employees 316,000 (sec_edgar)".into()],
+            "316,000 employees".into(),
+        );
+        s.add(
+            "traffic",
+            50.0,
+            fraction,
+            vec!["monthly visits 12.3M (similarweb)".into()],
+            "12.3M visits a month".into(),
+        );
         s.finish()
     }
 
@@ -114,18 +146,33 @@ mod tests {
         assert_eq!(score.parts.len(), 4);
         assert!(score.parts.iter().all(|p| p.points <= p.max));
         assert_eq!(score.parts[0].name, "fit: size");
-        assert_eq!(score.parts[0].facts, vec!["employees 316,000 (sec_edgar)".to_owned()]);
-        let custom = ScoringWeights { fit: 1.0, intent: 1.0, ..ScoringWeights::default() };
+        assert_eq!(
+            score.parts[0].facts,
+            vec!["employees 316,000 (sec_edgar)".to_owned()]
+        );
+        let custom = ScoringWeights {
+            fit: 1.0,
+            intent: 1.0,
+            ..ScoringWeights::default()
+        };
         assert_eq!(blend(&fit(1.0), Some(&fit(0.0)), &custom).total, 50);
     }
 
     #[test]
     fn missing_intent_is_an_explained_zero() {
-        let t = Thresholds { hot: 75, warm: 55, cool: 35 };
+        let t = Thresholds {
+            hot: 75,
+            warm: 55,
+            cool: 35,
+        };
         let (score, priority, reasons) = assess(&fit(1.0), None, &ScoringWeights::default(), &t);
         assert_eq!(score.total, 60);
         assert_eq!(priority, "warm");
-        let intent = score.parts.iter().find(|p| p.name == "intent").expect("intent part");
+        let intent = score
+            .parts
+            .iter()
+            .find(|p| p.name == "intent")
+            .expect("intent part");
         assert_eq!((intent.points, intent.max), (0.0, 40.0));
         assert_eq!(reasons.len(), 2);
     }

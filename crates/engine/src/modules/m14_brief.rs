@@ -31,7 +31,13 @@ const NEEDS: [ModuleId; 13] = [
 ];
 
 /// Keys of the full brief left out of M14's stored form (they change with the clock).
-const VOLATILE: [&str; 5] = ["generated_at", "since", "changes", "talking_points", "next_best_action"];
+const VOLATILE: [&str; 5] = [
+    "generated_at",
+    "since",
+    "changes",
+    "talking_points",
+    "next_best_action",
+];
 
 pub struct Brief {
     spec: ModuleSpec,
@@ -39,7 +45,9 @@ pub struct Brief {
 
 impl Brief {
     pub fn new() -> Self {
-        Self { spec: derived(ModuleId::BRIEF, &NEEDS, 1) }
+        Self {
+            spec: derived(ModuleId::BRIEF, &NEEDS, 1),
+        }
     }
 }
 
@@ -55,12 +63,30 @@ pub fn summary(input: &ModuleInput<'_>) -> Value {
         .deps
         .iter()
         .map(|(m, intel)| {
-            let at = intel.sources().iter().map(|s| s.fetched_at()).max().unwrap_or(input.now);
-            (*m, Entry { intel, fetched_at: at, stale: false })
+            let at = intel
+                .sources()
+                .iter()
+                .map(|s| s.fetched_at())
+                .max()
+                .unwrap_or(input.now);
+            (
+                *m,
+                Entry {
+                    intel,
+                    fetched_at: at,
+                    stale: false,
+                },
+            )
         })
         .collect();
-    let profile_name = input.dep(ModuleId::COMPANY_PROFILE).and_then(|p| p.get("profile_name")).and_then(Value::as_str);
-    let name = profile_name.map(str::to_owned).or_else(|| input.account.name.clone()).unwrap_or_else(|| input.account.domain.to_string());
+    let profile_name = input
+        .dep(ModuleId::COMPANY_PROFILE)
+        .and_then(|p| p.get("profile_name"))
+        .and_then(Value::as_str);
+    let name = profile_name
+        .map(str::to_owned)
+        .or_else(|| input.account.name.clone())
+        .unwrap_or_else(|| input.account.domain.to_string());
     let account = BriefAccount {
         name,
         domain: input.account.domain.clone(),
@@ -95,7 +121,11 @@ impl Module for Brief {
         if data.is_null() {
             return ModuleOutput::Failed("the brief could not be put together".into());
         }
-        ModuleOutput::Done(cited(data, input.dep_sources(&NEEDS), input.derived_citation(&NEEDS)))
+        ModuleOutput::Done(cited(
+            data,
+            input.dep_sources(&NEEDS),
+            input.derived_citation(&NEEDS),
+        ))
     }
 }
 
@@ -113,10 +143,25 @@ mod tests {
     fn summary_cites_every_fact_and_leaves_out_the_clock() {
         let now = datetime!(2026-11-20 00:00 UTC);
         let at = datetime!(2026-11-10 00:00 UTC);
-        let src = SourceRef::new(SourceId::new("sec_edgar").expect("id"), "submissions", None, at, 1.0).expect("ref");
+        let src = SourceRef::new(
+            SourceId::new("sec_edgar").expect("id"),
+            "submissions",
+            None,
+            at,
+            1.0,
+        )
+        .expect("ref");
         let profile = json!({"profile_name": "Acme Corp", "profile_employees": 316000, "attribution": {"profile_name": ["sec_edgar"], "profile_employees": ["sec_edgar"]}});
-        let deps: BTreeMap<ModuleId, Intelligence> = [(ModuleId::COMPANY_PROFILE, Intelligence::new(profile, src, []))].into();
-        let account = AccountHint { domain: Domain::parse("acme.com").expect("domain"), name: None, ticker: None };
+        let deps: BTreeMap<ModuleId, Intelligence> = [(
+            ModuleId::COMPANY_PROFILE,
+            Intelligence::new(profile, src, []),
+        )]
+        .into();
+        let account = AccountHint {
+            domain: Domain::parse("acme.com").expect("domain"),
+            name: None,
+            ticker: None,
+        };
         let settings = EngineSettings::default();
         let input = ModuleInput {
             account: &account,
@@ -129,18 +174,29 @@ mod tests {
             settings: &settings,
             now,
         };
-        let ModuleOutput::Done(intel) = Brief::new().run(&input) else { panic!("the brief runs") };
+        let ModuleOutput::Done(intel) = Brief::new().run(&input) else {
+            panic!("the brief runs")
+        };
         let data = intel.data();
         assert_eq!(data["account"]["name"], "Acme Corp");
         assert!(data.get("generated_at").is_none() && data.get("changes").is_none());
         let sections = data["sections"].as_array().expect("sections");
         let profile = sections.iter().find(|s| s["module"] == "M01").expect("M01");
-        let employees = profile["facts"].as_array().expect("facts").iter().find(|f| f["label"] == "Employees").expect("employees");
+        let employees = profile["facts"]
+            .as_array()
+            .expect("facts")
+            .iter()
+            .find(|f| f["label"] == "Employees")
+            .expect("employees");
         assert_eq!(employees["value"], "316,000");
         assert_eq!(employees["source"], "sec_edgar");
         assert_eq!(employees["fetched_at"], "2026-11-10T00:00:00Z");
         assert!(employees.get("age_days").is_none());
         let missing = data["missing"].as_array().expect("missing");
-        assert_eq!(missing.len(), 12, "every other module is listed as not enriched yet");
+        assert_eq!(
+            missing.len(),
+            12,
+            "every other module is listed as not enriched yet"
+        );
     }
 }

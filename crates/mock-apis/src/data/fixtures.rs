@@ -2,9 +2,11 @@
 //! names follow the public record; technologies, traffic, jobs and officers are demo data (the
 //! officers are invented: the mock carries no real personal data).
 
+mod listings;
+
 use super::{
-    Analytics, BoardKind, Cdn, Cms, FormerName, Listing, PastTech, Platform, Profile, Redirect,
-    Related, Relation, RevenueConcept, SearchVendor, TagManager, generate,
+    Analytics, BoardKind, Cdn, Cms, PastTech, Platform, Profile, Redirect, Related, Relation,
+    SearchVendor, TagManager, generate,
 };
 
 /// The fixture domains, in a stable order.
@@ -29,45 +31,6 @@ fn related(list: &[(&str, Relation)]) -> Vec<Related> {
 
 fn strings(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
-}
-
-fn former(name: &str, from: &str, to: &str) -> FormerName {
-    FormerName {
-        name: name.to_owned(),
-        from: format!("{from}T05:00:00.000Z"),
-        to: format!("{to}T05:00:00.000Z"),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn us_listing(
-    ticker: &str,
-    nasdaq: bool,
-    price: f64,
-    shares: u64,
-    cik: u64,
-    sec_name: &str,
-    sic: (&'static str, &'static str),
-    fiscal_year_end: &'static str,
-    state: &'static str,
-) -> Listing {
-    Listing {
-        ticker: ticker.to_owned(),
-        exchange: if nasdaq { "NMS" } else { "NYQ" },
-        exchange_name: if nasdaq { "NasdaqGS" } else { "NYSE" },
-        currency: "USD",
-        price,
-        shares,
-        cik: Some(cik),
-        sec_name: sec_name.to_owned(),
-        sic: sic.0,
-        sic_description: sic.1,
-        fiscal_year_end,
-        state_of_incorporation: state,
-        former_names: vec![],
-        revenue_concept: RevenueConcept::RevenueFromContract,
-        sec_website: String::new(),
-    }
 }
 
 /// The fixture profile of `domain` (already normalised), if there is one.
@@ -102,23 +65,7 @@ pub fn get(domain: &str) -> Option<Profile> {
                 "amazon.com",
                 "bestbuy.com",
             ]),
-            listing: Some(Listing {
-                former_names: vec![
-                    former("COSTCO COMPANIES INC", "1997-08-28", "1999-08-30"),
-                    former("PRICE COSTCO INC", "1993-10-21", "1997-08-28"),
-                ],
-                ..us_listing(
-                    "COST",
-                    true,
-                    912.4,
-                    443_300_000,
-                    909_832,
-                    "COSTCO WHOLESALE CORP /NEW",
-                    ("5331", "Retail-Variety Stores"),
-                    "0831",
-                    "WA",
-                )
-            }),
+            listing: listings::get("costco.com"),
             related: related(&[
                 ("costco.ca", Relation::Regional),
                 ("costco.co.uk", Relation::Regional),
@@ -161,21 +108,7 @@ pub fn get(domain: &str) -> Option<Profile> {
                 "macys.com",
                 "bestbuy.com",
             ]),
-            listing: Some(Listing {
-                former_names: vec![former("DAYTON HUDSON CORP", "1994-02-10", "2000-01-31")],
-                revenue_concept: RevenueConcept::Revenues,
-                ..us_listing(
-                    "TGT",
-                    false,
-                    131.2,
-                    455_900_000,
-                    27_419,
-                    "TARGET CORP",
-                    ("5331", "Retail-Variety Stores"),
-                    "0201",
-                    "MN",
-                )
-            }),
+            listing: listings::get("target.com"),
             related: related(&[
                 ("shipt.com", Relation::Subsidiary),
                 ("targetoptical.com", Relation::Brand),
@@ -211,20 +144,7 @@ pub fn get(domain: &str) -> Option<Profile> {
                 "costco.com",
                 "apple.com",
             ]),
-            listing: Some(Listing {
-                sec_website: "https://www.bestbuy.com".into(),
-                ..us_listing(
-                    "BBY",
-                    false,
-                    84.1,
-                    214_000_000,
-                    764_478,
-                    "BEST BUY CO INC",
-                    ("5731", "Retail-Radio, TV & Consumer Electronics Stores"),
-                    "0201",
-                    "MN",
-                )
-            }),
+            listing: listings::get("bestbuy.com"),
             related: related(&[
                 ("bestbuy.ca", Relation::Regional),
                 ("geeksquad.com", Relation::Brand),
@@ -265,24 +185,7 @@ pub fn get(domain: &str) -> Option<Profile> {
                 "nordstrom.com",
                 "walgreens.com",
             ]),
-            listing: Some(Listing {
-                former_names: vec![former(
-                    "ULTA SALON, COSMETICS & FRAGRANCE, INC.",
-                    "2007-06-12",
-                    "2017-01-30",
-                )],
-                ..us_listing(
-                    "ULTA",
-                    true,
-                    402.7,
-                    46_800_000,
-                    1_403_568,
-                    "Ulta Beauty, Inc.",
-                    ("5990", "Retail-Retail Stores, NEC"),
-                    "0131",
-                    "DE",
-                )
-            }),
+            listing: listings::get("ulta.com"),
             related: related(&[("ultasalon.com", Relation::FormerDomain)]),
             redirect: None,
             ..base
@@ -329,20 +232,7 @@ pub fn get(domain: &str) -> Option<Profile> {
                 "hoka.com",
                 "bombas.com",
             ]),
-            listing: Some(Listing {
-                revenue_concept: RevenueConcept::Revenues,
-                ..us_listing(
-                    "BIRD",
-                    true,
-                    8.9,
-                    8_100_000,
-                    1_653_909,
-                    "Allbirds, Inc.",
-                    ("3021", "Rubber & Plastics Footwear"),
-                    "1231",
-                    "DE",
-                )
-            }),
+            listing: listings::get("allbirds.com"),
             related: related(&[
                 ("allbirds.co.uk", Relation::Regional),
                 ("allbirds.ca", Relation::Regional),
@@ -373,23 +263,7 @@ pub fn get(domain: &str) -> Option<Profile> {
             monthly_visits: 97_000_000.0,
             traffic_jump: false,
             similar: strings(&["zara.com", "uniqlo.com", "shein.com", "gap.com", "asos.com"]),
-            listing: Some(Listing {
-                ticker: "HM-B.ST".into(),
-                exchange: "STO",
-                exchange_name: "Stockholm",
-                currency: "SEK",
-                price: 151.3,
-                shares: 1_600_000_000,
-                cik: None,
-                sec_name: String::new(),
-                sic: "",
-                sic_description: "",
-                fiscal_year_end: "1130",
-                state_of_incorporation: "",
-                former_names: vec![],
-                revenue_concept: RevenueConcept::Revenues,
-                sec_website: String::new(),
-            }),
+            listing: listings::get("hm.com"),
             related: related(&[
                 ("cosstores.com", Relation::Brand),
                 ("arket.com", Relation::Brand),

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use super::generate::{self, Sample};
+use super::samples::{self, Sample};
 use super::{Listing, RevenueConcept, Rng, fixtures, stable_hash};
 
 /// How many sample domains are considered for listing.
@@ -78,7 +78,7 @@ fn build() -> Universe {
             });
         }
     }
-    for s in generate::samples(UNIVERSE_SAMPLES) {
+    for s in samples::samples(UNIVERSE_SAMPLES) {
         if !stable_hash(&s.domain, "listed").is_multiple_of(5) {
             continue;
         }

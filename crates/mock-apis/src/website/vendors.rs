@@ -134,7 +134,7 @@ pub fn markup(vendor: SearchVendor, domain: &str) -> VendorMarkup {
             }
         }
         SearchVendor::Yext => VendorMarkup {
-            head: format!("<link rel=\"preconnect\" href=\"https://answers.yextapis.com\">\n<script src=\"https://assets.sitescdn.net/answers-search-bar/v1.5/answers.min.js\" defer></script>\n<script>\nfunction initAnswers() {{\n  ANSWERS.init({{ apiKey: \"{}\", experienceKey: \"{label}-search\", businessId: \"{}\", locale: \"en\",\n    onReady: function () {{ ANSWERS.addComponent(\"SearchBar\", {{ container: \".search-bar\", redirectUrl: \"search\" }}); }} }});\n}}\n</script>\n", hex(&mut r, 32), r.range(1_000_000, 3_999_999)),
+            head: format!("<link rel=\"preconnect\" href=\"https://liveapi-cached.yext.com\">\n<script src=\"https://assets.sitescdn.net/answers-search-bar/v1.5/answers.min.js\" defer></script>\n<script>\nfunction initAnswers() {{\n  ANSWERS.init({{ apiKey: \"{}\", experienceKey: \"{label}-search\", businessId: \"{}\", locale: \"en\",\n    onReady: function () {{ ANSWERS.addComponent(\"SearchBar\", {{ container: \".search-bar\", redirectUrl: \"search\" }}); }} }});\n}}\n</script>\n", hex(&mut r, 32), r.range(1_000_000, 3_999_999)),
             searchbox: "<div class=\"search-bar\"></div>".to_owned(),
             bundle: "const YEXT_SEARCH = \"https://cdn.yextapis.com/v2/accounts/me/search/vertical/query\";\n".to_owned(),
         },
