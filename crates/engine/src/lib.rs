@@ -23,6 +23,7 @@ pub mod score;
 pub mod settings;
 pub mod source;
 pub mod sources;
+pub mod vendor;
 
 pub use brief::{Brief, BriefFact, BriefSection, TalkingPoint};
 pub use config::Config;

@@ -314,6 +314,16 @@ fn the_whole_chain_feeds_score_talking_points_and_next_action_into_the_brief() {
         "{}",
         nba.text
     );
+    let hot = b
+        .changes
+        .iter()
+        .find(|c| c.module == ModuleId::HOT_LEAD)
+        .expect("score change");
+    assert!(
+        hot.summary.contains("score: none -> ") && !hot.summary.contains("parts"),
+        "{}",
+        hot.summary
+    );
     assert!(
         b.changes.iter().all(|c| c.module != ModuleId::BRIEF),
         "M14's own changes repeat the rest"
@@ -348,21 +358,9 @@ fn json_form_round_trips_with_the_documented_fields() {
     .expect("brief");
     let text = b.to_json().expect("json");
     let v: Value = serde_json::from_str(&text).expect("parses");
-    for key in [
-        "account",
-        "generated_at",
-        "since",
-        "headline",
-        "score",
-        "priority",
-        "score_parts",
-        "sections",
-        "missing",
-        "conflicts",
-        "changes",
-        "talking_points",
-        "next_best_action",
-    ] {
+    let documented = "account generated_at since headline score priority score_parts sections missing \
+                      conflicts changes talking_points next_best_action";
+    for key in documented.split_whitespace() {
         assert!(v.get(key).is_some(), "{key} missing");
     }
     assert_eq!(v["since"], "2026-11-01T00:00:00Z");

@@ -167,7 +167,7 @@ impl Source for Website {
             Fact::new(fields::TECH_TECHNOLOGIES, Value::Array(tech), cite(0.9)),
             Fact::new(
                 fields::SEARCH_PROVIDER,
-                provider.map(|p| json!(p.technology)).unwrap_or(Value::Null),
+                provider.map(|p| json!(crate::vendor::canonical(&p.technology))).unwrap_or(Value::Null),
                 cite(provider.map(|p| p.confidence).unwrap_or(0.6)),
             ),
         ];
