@@ -37,7 +37,9 @@ impl Module for SearchProvider {
         let provider = stack.get("search_provider").and_then(Value::as_str).map(str::to_owned);
         let technologies = stack.get("tech_technologies").and_then(Value::as_array).cloned().unwrap_or_default();
         let evidence = provider.as_ref().and_then(|p| {
-            technologies.iter().find(|t| t.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(p)))
+            technologies.iter().find(|t| {
+                t.get("name").and_then(Value::as_str).is_some_and(|n| crate::vendor::canonical(n).eq_ignore_ascii_case(p))
+            })
         });
         let (opportunity, status) = match provider.as_deref() {
             None => (format!("greenfield: no site-search vendor detected; pitch {} as the first", input.settings.home_vendor), "none"),
