@@ -245,20 +245,3 @@ mod tests {
         assert!(missing.is_empty(), "matchers without a prefilter literal:\n{}", missing.join("\n"));
     }
 }
-#[cfg(test)]
-mod dump_tmp {
-    #[test]
-    fn dump_lits() {
-        let c = crate::Ruleset::builtin();
-        let _ = c;
-        let (rules, cdns) = super::super::file::parse(crate::ruleset::BUILTIN_RULES).expect("p");
-        let comp = super::compile(rules, cdns).expect("c");
-        let mut out = String::new();
-        for (id, m) in comp.matchers.iter().enumerate() {
-            if !comp.page.members.contains(&id) { continue; }
-            let lits = match (&m.dom, &m.regex) { (Some(h), _) => super::dom_literal(h), (None, Some(r)) => super::regex_literals(r.as_str()), _ => None };
-            for l in lits.unwrap_or_default() { out.push_str(&String::from_utf8_lossy(&l)); out.push('\n'); }
-        }
-        std::fs::write("/tmp/lits.txt", out).expect("w");
-    }
-}

@@ -41,7 +41,23 @@ pub struct Signal {
     /// The growth, for traffic jumps and hiring spikes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub growth: Option<f64>,
+    /// Whether it falls within the intent window and so counts towards the score.
+    #[serde(default = "counted_by_default")]
+    pub counted: bool,
 }
+
+fn counted_by_default() -> bool {
+    true
+}
+
+/// The order signal kinds are listed in: the strongest first.
+const KINDS: [&str; 5] = [
+    "competitor_removed",
+    "search_job",
+    "traffic_jump",
+    "hiring_spike",
+    "initiative",
+];
 
 impl Signal {
     fn new(kind: &str, text: String, date: Option<Date>, source: String) -> Self {
@@ -52,6 +68,7 @@ impl Signal {
             source,
             vendor: None,
             growth: None,
+            counted: true,
         }
     }
 
@@ -92,6 +109,17 @@ pub fn assess(input: &ModuleInput<'_>, w: &ScoringWeights) -> (Vec<Signal>, Scor
     signals.extend(traffic(input));
     signals.extend(initiatives(input));
     let days = w.intent_window_days;
+    for s in &mut signals {
+        s.counted = s.within(input.now, days);
+    }
+    // Strongest kind first, newest first within a kind (undated last).
+    let rank = |s: &Signal| {
+        KINDS
+            .iter()
+            .position(|k| *k == s.kind)
+            .unwrap_or(KINDS.len())
+    };
+    signals.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| b.date.cmp(&a.date)));
     let recent = |kinds: &[&str]| -> Vec<&Signal> {
         signals
             .iter()

@@ -118,8 +118,11 @@ pub fn advise(input: &ModuleInput<'_>) -> Option<(Vec<TalkingPoint>, TalkingPoin
     };
     points.push(point(text, s.facts.clone()));
 
-    let removal = signals.iter().find(|x| x.kind == "competitor_removed");
-    let job = signals.iter().find(|x| x.kind == "search_job");
+    // Only signals inside the intent window make the next action urgent.
+    let removal = signals
+        .iter()
+        .find(|x| x.kind == "competitor_removed" && x.counted);
+    let job = signals.iter().find(|x| x.kind == "search_job" && x.counted);
     // One point per kind of signal, the first (most telling) in words, all of them cited.
     let mut kinds: Vec<&str> = Vec::new();
     for sig in &signals {
@@ -138,6 +141,11 @@ pub fn advise(input: &ModuleInput<'_>) -> Option<(Vec<TalkingPoint>, TalkingPoin
             "competitor_removed" if s.status == "home_vendor" => format!(
                 "They replaced {} with {home}{}{more}: make the rollout a success story and ask where else search matters.",
                 sig.vendor.as_deref().unwrap_or("a competitor"),
+                when(sig)
+            ),
+            "competitor_removed" if !sig.counted => format!(
+                "{} came off their site{}{more}: ask how the switch went and what they would change.",
+                sig.vendor.as_deref().unwrap_or("A competitor's search"),
                 when(sig)
             ),
             "competitor_removed" => format!(
@@ -311,5 +319,75 @@ impl Module for TalkingPoints {
             input.dep_sources(&from),
             input.derived_citation(&NEEDS),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AccountHint, EngineSettings};
+    use pf_core::{Domain, Intelligence, SourceId, SourceRef};
+    use std::collections::BTreeMap;
+    use time::macros::datetime;
+
+    #[test]
+    fn an_old_removal_is_history_not_a_reason_to_call_now() {
+        let at = datetime!(2026-11-20 00:00 UTC);
+        let cite = |s: &str| {
+            SourceRef::new(SourceId::new(s).expect("id"), "t", None, at, 1.0).expect("ref")
+        };
+        let hot = json!({"score": 62, "priority": "warm", "reasons": ["runs Searchspring"], "parts": [], "signals": [
+            {"kind": "competitor_removed", "text": "Klevu removed from the site", "date": "2025-02-23",
+             "source": "builtwith", "vendor": "Klevu", "counted": false}
+        ]});
+        let search = json!({"search_provider": "Searchspring", "status": "competitor"});
+        let deps: BTreeMap<ModuleId, Intelligence> = [
+            (
+                ModuleId::HOT_LEAD,
+                Intelligence::new(hot, cite("builtwith"), []),
+            ),
+            (
+                ModuleId::SEARCH_PROVIDER,
+                Intelligence::new(search, cite("website"), []),
+            ),
+        ]
+        .into();
+        let account = AccountHint {
+            domain: Domain::parse("allbirds.com").expect("domain"),
+            name: None,
+            ticker: None,
+        };
+        let settings = EngineSettings::default();
+        let (trust, peers) = (BTreeMap::new(), BTreeMap::new());
+        let input = ModuleInput {
+            account: &account,
+            deps: &deps,
+            facts: &[],
+            source_errors: &[],
+            trust: &trust,
+            peers: &peers,
+            history: &[],
+            settings: &settings,
+            now: at,
+        };
+        let (points, nba) = advise(&input).expect("advice");
+        assert!(
+            nba.text
+                .starts_with("Displace Searchspring: offer a side-by-side"),
+            "{}",
+            nba.text
+        );
+        assert!(
+            points
+                .iter()
+                .any(|p| p.text.contains("ask how the switch went")),
+            "{points:?}"
+        );
+        assert!(
+            points
+                .iter()
+                .all(|p| !p.facts.is_empty() || p.text.starts_with("Scores")),
+            "{points:?}"
+        );
     }
 }
