@@ -47,10 +47,10 @@ impl Fetcher {
         let result = slot
             .get_or_init(|| async {
                 let now = OffsetDateTime::now_utc();
-                if !self.force {
-                    if let Some(cached) = self.cached(account, &id, now, max_age) {
-                        return Ok(Arc::new(cached));
-                    }
+                if !self.force
+                    && let Some(cached) = self.cached(account, &id, now, max_age)
+                {
+                    return Ok(Arc::new(cached));
                 }
                 let cx = SourceContext { gateway: &self.gateway, config, account: hint, now };
                 let facts = source.fetch(&cx).await?;

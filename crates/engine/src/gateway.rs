@@ -356,25 +356,27 @@ impl Gateway {
                 .map_err(|_| SourceError::Timeout(timeout_ms))?
                 .map_err(|e| SourceError::Network(network_message(&e)))?;
             let status = resp.status().as_u16();
-            if (300..400).contains(&status) && status != 304 {
-                if let Some(next) = resp.headers().get("location").and_then(|l| l.to_str().ok()).and_then(|l| url.join(l).ok()) {
-                    redirects.push(url.clone());
-                    if redirects.len() > s.max_redirects {
-                        return Err(SourceError::Upstream { status, detail: format!("more than {} redirects", s.max_redirects) });
-                    }
-                    url = next;
-                    continue;
+            if (300..400).contains(&status)
+                && status != 304
+                && let Some(next) =
+                    resp.headers().get("location").and_then(|l| l.to_str().ok()).and_then(|l| url.join(l).ok())
+            {
+                redirects.push(url.clone());
+                if redirects.len() > s.max_redirects {
+                    return Err(SourceError::Upstream { status, detail: format!("more than {} redirects", s.max_redirects) });
                 }
+                url = next;
+                continue;
             }
             let headers: Vec<(String, String)> = resp
                 .headers()
                 .iter()
                 .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                 .collect();
-            if let Some(len) = resp.content_length() {
-                if len > s.max_body_bytes as u64 {
-                    return Err(SourceError::TooLarge { limit: s.max_body_bytes });
-                }
+            if let Some(len) = resp.content_length()
+                && len > s.max_body_bytes as u64
+            {
+                return Err(SourceError::TooLarge { limit: s.max_body_bytes });
             }
             let body = tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), read_capped(resp, s.max_body_bytes))
                 .await

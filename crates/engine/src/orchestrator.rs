@@ -179,12 +179,12 @@ impl Engine {
         if held == Some(&CheckpointState::Done) {
             return Ok((ModuleOutcome::Resumed, stored.map(|s| s.intelligence)));
         }
-        if !req.force && held.is_none() {
-            if let Some(s) = &stored {
-                if now - s.fetched_at < plan.freshness {
-                    return Ok((ModuleOutcome::Fresh, Some(s.intelligence.clone())));
-                }
-            }
+        if !req.force
+            && held.is_none()
+            && let Some(s) = &stored
+            && now - s.fetched_at < plan.freshness
+        {
+            return Ok((ModuleOutcome::Fresh, Some(s.intelligence.clone())));
         }
         let (facts, errors) = self.gather(&plan, account, hint, fetcher).await;
         let (history, peers) = {
@@ -260,10 +260,10 @@ impl Engine {
     }
 
     fn announce(&self, domain: &Domain, id: ModuleId, intel: &Intelligence, changed: Option<&str>, before: Option<&Intelligence>) {
-        if id == ModuleId::TECH_STACK {
-            if let Some(summary) = changed.filter(|_| before.is_some()) {
-                self.events.publish(EngineEvent::TechChanged { domain: domain.clone(), summary: summary.to_owned() });
-            }
+        if id == ModuleId::TECH_STACK
+            && let Some(summary) = changed.filter(|_| before.is_some())
+        {
+            self.events.publish(EngineEvent::TechChanged { domain: domain.clone(), summary: summary.to_owned() });
         }
         if id == ModuleId::HOT_LEAD {
             let priority = |i: &Intelligence| i.data().get("priority").and_then(|p| p.as_str()).map(str::to_owned);

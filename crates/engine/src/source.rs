@@ -119,7 +119,7 @@ impl SourceContext<'_> {
     pub fn cite(&self, source: &SourceDescriptor, endpoint: &str, url: Option<&Url>, confidence: f64) -> SourceRef {
         let confidence = confidence.clamp(0.0, 1.0);
         // Construction only fails for a confidence outside 0..=1, which the clamp rules out.
-        SourceRef::new(source.id.clone(), endpoint, url.map(|u| redact_url(u)), self.now, confidence)
+        SourceRef::new(source.id.clone(), endpoint, url.map(redact_url), self.now, confidence)
             .unwrap_or_else(|_| unreachable_citation(source, self.now))
     }
 }
