@@ -29,9 +29,30 @@ impl Rng {
     }
     fn word(&mut self) -> &'static str {
         const WORDS: [&str; 24] = [
-            "trail", "running", "shoe", "jacket", "waterproof", "hiking", "summit", "alpine", "tent", "pack",
-            "merino", "base", "layer", "fleece", "glove", "boot", "camp", "light", "ultra", "storm", "river",
-            "ridge", "outdoor", "gear",
+            "trail",
+            "running",
+            "shoe",
+            "jacket",
+            "waterproof",
+            "hiking",
+            "summit",
+            "alpine",
+            "tent",
+            "pack",
+            "merino",
+            "base",
+            "layer",
+            "fleece",
+            "glove",
+            "boot",
+            "camp",
+            "light",
+            "ultra",
+            "storm",
+            "river",
+            "ridge",
+            "outdoor",
+            "gear",
         ];
         WORDS[self.below(WORDS.len())]
     }
@@ -148,7 +169,10 @@ fn page(rng: &mut Rng, n: usize) -> Page {
     let scripts = (0..2 + rng.below(4))
         .map(|k| {
             let size = 8_000 + rng.below(52_000);
-            Resource { url: url.join(&format!("/assets/chunk-{k}.js")).expect("url"), body: js_blob(rng, size) }
+            Resource {
+                url: url.join(&format!("/assets/chunk-{k}.js")).expect("url"),
+                body: js_blob(rng, size),
+            }
         })
         .collect();
     Page {
@@ -184,7 +208,10 @@ fn measure(rules: &Ruleset, pages: &[Page], found: &mut usize) -> (f64, Option<f
         }
     }
     let wall = t.elapsed().as_secs_f64();
-    let cpu = cpu0.zip(thread_cpu()).map(|(a, b)| (b - a).as_secs_f64()).filter(|c| *c > 0.0);
+    let cpu = cpu0
+        .zip(thread_cpu())
+        .map(|(a, b)| (b - a).as_secs_f64())
+        .filter(|c| *c > 0.0);
     (wall, cpu)
 }
 
@@ -199,7 +226,12 @@ fn report(what: &str, pages: usize, bytes: usize, (wall, cpu): (f64, Option<f64>
             cpu / n * 1e6,
             n / wall
         ),
-        None => println!("{what}, one core: {:.0} pages/s, {:.0} MB/s ({:.0} us/page) by wall clock", n / wall, mb / wall, wall / n * 1e6),
+        None => println!(
+            "{what}, one core: {:.0} pages/s, {:.0} MB/s ({:.0} us/page) by wall clock",
+            n / wall,
+            mb / wall,
+            wall / n * 1e6
+        ),
     }
 }
 
@@ -210,7 +242,11 @@ fn main() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let pages: Vec<Page> = (0..PAGES).map(|n| page(&mut rng, n)).collect();
     let html_bytes: usize = pages.iter().map(|p| p.html.len()).sum();
-    let script_bytes: usize = pages.iter().flat_map(|p| &p.scripts).map(|s| s.body.len()).sum();
+    let script_bytes: usize = pages
+        .iter()
+        .flat_map(|p| &p.scripts)
+        .map(|s| s.body.len())
+        .sum();
     let scripts: usize = pages.iter().map(|p| p.scripts.len()).sum();
 
     // Warm-up, and a sanity check that the pages are detected as written.
@@ -220,7 +256,13 @@ fn main() {
     }
     let mut found = 0usize;
     let full = measure(&rules, &pages, &mut found);
-    let html_only: Vec<Page> = pages.iter().map(|p| Page { scripts: Vec::new(), ..p.clone() }).collect();
+    let html_only: Vec<Page> = pages
+        .iter()
+        .map(|p| Page {
+            scripts: Vec::new(),
+            ..p.clone()
+        })
+        .collect();
     let html = measure(&rules, &html_only, &mut found);
 
     println!(
@@ -237,6 +279,11 @@ fn main() {
         script_bytes as f64 / scripts.max(1) as f64 / 1e3,
         found as f64 / (2 * PAGES * ROUNDS) as f64,
     );
-    report("detect (HTML + scripts)", PAGES, html_bytes + script_bytes, full);
+    report(
+        "detect (HTML + scripts)",
+        PAGES,
+        html_bytes + script_bytes,
+        full,
+    );
     report("detect (HTML only)", PAGES, html_bytes, html);
 }

@@ -37,7 +37,9 @@ struct Run<'c> {
 impl Run<'_> {
     /// Whether matcher `id` already has evidence at its full weight.
     fn done(&self, id: usize) -> bool {
-        self.hits[id].as_ref().is_some_and(|h| h.weight >= self.c.matchers[id].weight)
+        self.hits[id]
+            .as_ref()
+            .is_some_and(|h| h.weight >= self.c.matchers[id].weight)
     }
 
     fn record(&mut self, id: usize, factor: f64, kind: K, matched: String, location: String) {
@@ -45,19 +47,35 @@ impl Run<'_> {
         if self.hits[id].as_ref().is_some_and(|h| h.weight >= weight) {
             return;
         }
-        self.hits[id] = Some(Hit { weight, evidence: Evidence { kind, matched, location, weight } });
+        self.hits[id] = Some(Hit {
+            weight,
+            evidence: Evidence {
+                kind,
+                matched,
+                location,
+                weight,
+            },
+        });
     }
 }
 
 pub(crate) fn detect(c: &Compiled, page: &Page, limits: &Limits) -> Vec<Detection> {
     let n = c.matchers.len();
-    let mut run = Run { c, hits: vec![None; n] };
+    let mut run = Run {
+        c,
+        hits: vec![None; n],
+    };
     let html = cap(&page.html, limits.max_html_bytes);
 
     let mut cand = vec![false; n];
     c.page.mark(html, &mut cand);
-    let mut active: Vec<usize> =
-        c.page.members.iter().copied().filter(|&id| cand[id] && c.matchers[id].kind == K::Dom).collect();
+    let mut active: Vec<usize> = c
+        .page
+        .members
+        .iter()
+        .copied()
+        .filter(|&id| cand[id] && c.matchers[id].kind == K::Dom)
+        .collect();
     let doc = scan::scan(html, limits.max_script_urls, |tag| {
         if !active.is_empty() {
             dom(&mut run, html, tag, &mut active);
@@ -92,7 +110,13 @@ fn dom(run: &mut Run<'_>, html: &str, tag: &Tag<'_, '_>, active: &mut Vec<usize>
 fn name_matches(hint: &DomHint, name: &str, ignore_case: bool) -> bool {
     let n = hint.name.as_str();
     let (name, n) = (name.as_bytes(), n.as_bytes());
-    let eq = |a: &[u8], b: &[u8]| if ignore_case { a.eq_ignore_ascii_case(b) } else { a == b };
+    let eq = |a: &[u8], b: &[u8]| {
+        if ignore_case {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    };
     if hint.prefix {
         name.len() >= n.len() && eq(&name[..n.len()], n)
     } else {
@@ -104,9 +128,13 @@ fn dom_matches(hint: &DomHint, tag: &Tag<'_, '_>) -> bool {
     match hint.target {
         DomTarget::Element => name_matches(hint, tag.name, true),
         DomTarget::Attr => tag.attrs.iter().any(|(a, _)| name_matches(hint, a, true)),
-        DomTarget::Id => scan::attr(tag.attrs, "id").is_some_and(|v| name_matches(hint, v.trim(), false)),
-        DomTarget::Class => scan::attr(tag.attrs, "class")
-            .is_some_and(|v| v.split_ascii_whitespace().any(|c| name_matches(hint, c, false))),
+        DomTarget::Id => {
+            scan::attr(tag.attrs, "id").is_some_and(|v| name_matches(hint, v.trim(), false))
+        }
+        DomTarget::Class => scan::attr(tag.attrs, "class").is_some_and(|v| {
+            v.split_ascii_whitespace()
+                .any(|c| name_matches(hint, c, false))
+        }),
     }
 }
 
@@ -132,10 +160,20 @@ fn html_matchers(run: &mut Run<'_>, html: &str, doc: &Doc<'_>, cand: &[bool]) {
                 break;
             }
         }
-        let Some((s, e, inside)) = found else { continue };
+        let Some((s, e, inside)) = found else {
+            continue;
+        };
         let kind = m.kind;
-        let matched = if kind == K::Url { url_token(html, whole, (s, e)) } else { snippet(html, whole, (s, e)) };
-        let (factor, location) = if inside { (COMMENT_FACTOR, "html comment") } else { (1.0, "html") };
+        let matched = if kind == K::Url {
+            url_token(html, whole, (s, e))
+        } else {
+            snippet(html, whole, (s, e))
+        };
+        let (factor, location) = if inside {
+            (COMMENT_FACTOR, "html comment")
+        } else {
+            (1.0, "html")
+        };
         run.record(id, factor, kind, matched, location.to_string());
     }
 }
@@ -152,13 +190,27 @@ fn inline_matchers(run: &mut Run<'_>, html: &str, doc: &Doc<'_>, cand: &[bool]) 
     if ids.is_empty() || doc.inline.is_empty() {
         return;
     }
-    let corpus = Corpus::join(doc.inline.iter().map(|&(a, b)| html.get(a..b).unwrap_or("")));
+    let corpus = Corpus::join(
+        doc.inline
+            .iter()
+            .map(|&(a, b)| html.get(a..b).unwrap_or("")),
+    );
     for id in ids {
-        let Some(re) = &run.c.matchers[id].regex else { continue };
-        let Some(mat) = re.find(&corpus.text) else { continue };
+        let Some(re) = &run.c.matchers[id].regex else {
+            continue;
+        };
+        let Some(mat) = re.find(&corpus.text) else {
+            continue;
+        };
         let (k, seg) = corpus.segment(mat.start());
         let matched = snippet(&corpus.text, seg, (mat.start(), mat.end()));
-        run.record(id, 1.0, K::InlineScript, matched, format!("inline script #{}", k + 1));
+        run.record(
+            id,
+            1.0,
+            K::InlineScript,
+            matched,
+            format!("inline script #{}", k + 1),
+        );
     }
 }
 
@@ -182,8 +234,12 @@ fn script_srcs(run: &mut Run<'_>, page: &Page, doc: &Doc<'_>, limits: &Limits, c
         if !cand[id] {
             continue;
         }
-        let Some(re) = &run.c.matchers[id].regex else { continue };
-        let Some(mat) = re.find(&corpus.text) else { continue };
+        let Some(re) = &run.c.matchers[id].regex else {
+            continue;
+        };
+        let Some(mat) = re.find(&corpus.text) else {
+            continue;
+        };
         let (_, seg) = corpus.segment(mat.start());
         let matched = snippet(&corpus.text, seg, (mat.start(), mat.end()));
         run.record(id, 1.0, K::ScriptSrc, matched, "script src".to_string());
@@ -211,7 +267,11 @@ fn script_bodies(run: &mut Run<'_>, page: &Page, limits: &Limits) {
             let Some(mat) = re.find(body) else { continue };
             let kind = m.kind;
             let span = (mat.start(), mat.end());
-            let matched = if kind == K::Url { url_token(body, whole, span) } else { snippet(body, whole, span) };
+            let matched = if kind == K::Url {
+                url_token(body, whole, span)
+            } else {
+                snippet(body, whole, span)
+            };
             let location = format!("script {}", cap(res.url.as_str(), MAX_SNIPPET));
             run.record(id, 1.0, kind, matched, location);
         }
@@ -223,13 +283,24 @@ fn metas(run: &mut Run<'_>, doc: &Doc<'_>) {
         let key = key.trim();
         for &id in &run.c.meta {
             let m = &run.c.matchers[id];
-            if run.done(id) || !m.key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(key)) {
+            if run.done(id)
+                || !m
+                    .key
+                    .as_deref()
+                    .is_some_and(|k| k.eq_ignore_ascii_case(key))
+            {
                 continue;
             }
             let content = scan::attr_value(content);
             if let Some(span) = value_match(m, &content) {
                 let matched = snippet(&content, (0, content.len()), span);
-                run.record(id, 1.0, K::Meta, matched, format!("meta {}", key.to_ascii_lowercase()));
+                run.record(
+                    id,
+                    1.0,
+                    K::Meta,
+                    matched,
+                    format!("meta {}", key.to_ascii_lowercase()),
+                );
             }
         }
     }
@@ -262,9 +333,18 @@ fn headers(run: &mut Run<'_>, page: &Page, limits: &Limits) {
             let cookie = value.split(';').next().unwrap_or("");
             let cookie = cookie.split('=').next().unwrap_or("").trim();
             for &id in &run.c.cookie {
-                let hit = run.c.matchers[id].regex.as_ref().is_some_and(|re| re.is_match(cookie));
+                let hit = run.c.matchers[id]
+                    .regex
+                    .as_ref()
+                    .is_some_and(|re| re.is_match(cookie));
                 if hit && !run.done(id) {
-                    run.record(id, 1.0, K::Cookie, cap(cookie, MAX_SNIPPET).to_string(), "set-cookie".into());
+                    run.record(
+                        id,
+                        1.0,
+                        K::Cookie,
+                        cap(cookie, MAX_SNIPPET).to_string(),
+                        "set-cookie".into(),
+                    );
                 }
             }
         }

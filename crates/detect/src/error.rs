@@ -12,25 +12,51 @@ pub enum DetectError {
     TooLarge { what: String },
     /// A rule without a usable name.
     #[error("rule #{index} has an invalid name {name:?}: {reason}")]
-    InvalidName { index: usize, name: String, reason: &'static str },
+    InvalidName {
+        index: usize,
+        name: String,
+        reason: &'static str,
+    },
     /// Two rules with the same name (names compare case-insensitively).
     #[error("two rules are named `{name}`; technology names must be unique within one file")]
     DuplicateName { name: String },
     /// A category not in [`crate::Category::ALL`].
     #[error("rule `{rule}` has the unknown category `{category}` (known: {known})")]
-    UnknownCategory { rule: String, category: String, known: String },
+    UnknownCategory {
+        rule: String,
+        category: String,
+        known: String,
+    },
     /// A matcher whose pattern does not compile (or is too large).
     #[error("rule `{rule}`, {kind} matcher #{index}: invalid regex {pattern:?}: {message}")]
-    InvalidRegex { rule: String, kind: &'static str, index: usize, pattern: String, message: String },
+    InvalidRegex {
+        rule: String,
+        kind: &'static str,
+        index: usize,
+        pattern: String,
+        message: String,
+    },
     /// A matcher with no kind, two kinds, or a value its kind does not take.
     #[error("rule `{rule}`, matcher #{index}: {reason}")]
-    InvalidMatcher { rule: String, index: usize, reason: String },
+    InvalidMatcher {
+        rule: String,
+        index: usize,
+        reason: String,
+    },
     /// A weight outside `(0, 1]`.
     #[error("rule `{rule}`, matcher #{index}: weight {weight} is not within (0, 1]")]
-    InvalidWeight { rule: String, index: usize, weight: f64 },
+    InvalidWeight {
+        rule: String,
+        index: usize,
+        weight: f64,
+    },
     /// `implies`/`excludes` naming a technology the combined rule set does not have.
     #[error("rule `{rule}` {relation} `{target}`, which no rule defines")]
-    UnknownReference { rule: String, relation: &'static str, target: String },
+    UnknownReference {
+        rule: String,
+        relation: &'static str,
+        target: String,
+    },
     /// A `[cdns] hosts` entry that is not a bare host name.
     #[error("CDN host {host:?} is not a host name (write `cdn.example.com`, no scheme or path)")]
     InvalidCdnHost { host: String },
@@ -66,7 +92,9 @@ impl DetectError {
             | DetectError::InvalidMatcher { rule, .. }
             | DetectError::InvalidWeight { rule, .. }
             | DetectError::UnknownReference { rule, .. } => Some(rule),
-            DetectError::InvalidName { name, .. } => Some(name.as_str()).filter(|n| !n.trim().is_empty()),
+            DetectError::InvalidName { name, .. } => {
+                Some(name.as_str()).filter(|n| !n.trim().is_empty())
+            }
             DetectError::Toml { .. }
             | DetectError::TooLarge { .. }
             | DetectError::InvalidCdnHost { .. }

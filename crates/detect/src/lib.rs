@@ -74,7 +74,14 @@ pub struct Page {
 impl Page {
     /// A page with only HTML: status 200, no headers, no fetched scripts.
     pub fn from_html(url: Url, html: impl Into<String>) -> Page {
-        Page { final_url: url.clone(), url, status: 200, headers: Vec::new(), html: html.into(), scripts: Vec::new() }
+        Page {
+            final_url: url.clone(),
+            url,
+            status: 200,
+            headers: Vec::new(),
+            html: html.into(),
+            scripts: Vec::new(),
+        }
     }
 }
 

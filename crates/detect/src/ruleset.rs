@@ -57,7 +57,9 @@ impl Ruleset {
     }
 
     fn build(rules: Vec<RuleDef>, cdns: Vec<String>) -> Result<Ruleset, DetectError> {
-        Ok(Ruleset { inner: Arc::new(compile::compile(rules, cdns)?) })
+        Ok(Ruleset {
+            inner: Arc::new(compile::compile(rules, cdns)?),
+        })
     }
 
     /// This set with `other`'s rules added: a rule of `other` with the name of one here (ignoring
@@ -65,8 +67,11 @@ impl Ruleset {
     /// rule of the result implies or excludes a technology the result does not define.
     pub fn extend(self, other: Ruleset) -> Result<Ruleset, DetectError> {
         let mut rules = self.inner.rules.clone();
-        let mut at: HashMap<String, usize> =
-            rules.iter().enumerate().map(|(i, r)| (r.name.to_lowercase(), i)).collect();
+        let mut at: HashMap<String, usize> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.to_lowercase(), i))
+            .collect();
         for rule in &other.inner.rules {
             match at.get(&rule.name.to_lowercase()) {
                 Some(&i) => rules[i] = rule.clone(),
@@ -97,8 +102,12 @@ impl Ruleset {
 
     /// Errs on the first `implies`/`excludes` name that no rule of this set defines.
     fn closed(self) -> Result<Ruleset, DetectError> {
-        let names: std::collections::HashSet<String> =
-            self.inner.rules.iter().map(|r| r.name.to_lowercase()).collect();
+        let names: std::collections::HashSet<String> = self
+            .inner
+            .rules
+            .iter()
+            .map(|r| r.name.to_lowercase())
+            .collect();
         for rule in &self.inner.rules {
             for (relation, list) in [("implies", &rule.implies), ("excludes", &rule.excludes)] {
                 if let Some(target) = list.iter().find(|t| !names.contains(&t.to_lowercase())) {

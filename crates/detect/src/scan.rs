@@ -15,7 +15,15 @@ const MAX_METAS: usize = 256;
 const MAX_INLINE: usize = 4_096;
 
 /// Elements whose content is text up to the matching end tag, not markup.
-const RAW_TEXT: [&[u8]; 7] = [b"script", b"style", b"textarea", b"title", b"xmp", b"noembed", b"noframes"];
+const RAW_TEXT: [&[u8]; 7] = [
+    b"script",
+    b"style",
+    b"textarea",
+    b"title",
+    b"xmp",
+    b"noembed",
+    b"noframes",
+];
 
 /// What the scanner collected, borrowing from the HTML.
 #[derive(Debug, Default)]
@@ -72,8 +80,10 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> (usize, usize) {
         let s = p + o;
         let n = s + 2;
         if b.get(s + 1) == Some(&b'/')
-            && b.get(n..n + name.len()).is_some_and(|t| t.eq_ignore_ascii_case(name))
-            && b.get(n + name.len()).is_none_or(|&c| is_ws(c) || c == b'/' || c == b'>')
+            && b.get(n..n + name.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(name))
+            && b.get(n + name.len())
+                .is_none_or(|&c| is_ws(c) || c == b'/' || c == b'>')
         {
             return (s, past_gt(b, n + name.len()));
         }
@@ -83,7 +93,11 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> (usize, usize) {
 }
 
 /// Scans `html`, keeping at most `max_srcs` script sources, calling `on_tag` for every start tag.
-pub(crate) fn scan<'a>(html: &'a str, max_srcs: usize, mut on_tag: impl FnMut(&Tag<'_, 'a>)) -> Doc<'a> {
+pub(crate) fn scan<'a>(
+    html: &'a str,
+    max_srcs: usize,
+    mut on_tag: impl FnMut(&Tag<'_, 'a>),
+) -> Doc<'a> {
     let b = html.as_bytes();
     let mut doc = Doc::default();
     let mut attrs: Vec<(&'a str, &'a str)> = Vec::new();
@@ -102,19 +116,23 @@ pub(crate) fn scan<'a>(html: &'a str, max_srcs: usize, mut on_tag: impl FnMut(&T
             Some(c) if c.is_ascii_alphabetic() => {
                 let end = start_tag(html, lt, &mut attrs);
                 let name = sl(html, lt + 1, name_end(b, lt + 1));
-                on_tag(&Tag { name, attrs: &attrs, start: lt, end });
+                on_tag(&Tag {
+                    name,
+                    attrs: &attrs,
+                    start: lt,
+                    end,
+                });
                 pos = end;
                 let lname = name.as_bytes();
                 if lname.eq_ignore_ascii_case(b"script") {
                     let (close, after) = find_close(b, end, b"script");
-                    match attr(&attrs, "src").map(str::trim) {
-                        Some(src) if !src.is_empty() => {
-                            if doc.script_srcs.len() < max_srcs {
-                                doc.script_srcs.push(src);
-                            }
+                    let room = doc.script_srcs.len() < max_srcs;
+                    match attr(&attrs, "src").map(str::trim).filter(|s| !s.is_empty()) {
+                        Some(src) => doc.script_srcs.extend(room.then_some(src)),
+                        None if doc.inline.len() < MAX_INLINE && close > end => {
+                            doc.inline.push((end, close))
                         }
-                        _ if doc.inline.len() < MAX_INLINE && close > end => doc.inline.push((end, close)),
-                        _ => {}
+                        None => {}
                     }
                     pos = after;
                 } else if lname.eq_ignore_ascii_case(b"plaintext") {
@@ -199,7 +217,10 @@ fn start_tag<'a>(html: &'a str, lt: usize, attrs: &mut Vec<(&'a str, &'a str)>) 
 
 /// The first attribute called `name` (ASCII case-insensitive).
 pub(crate) fn attr<'a>(attrs: &[(&'a str, &'a str)], name: &str) -> Option<&'a str> {
-    attrs.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|&(_, v)| v)
+    attrs
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|&(_, v)| v)
 }
 
 /// An attribute value with character references decoded: the named ones that occur in URLs and

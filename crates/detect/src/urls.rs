@@ -40,7 +40,9 @@ pub(crate) fn resolve(doc: &Doc<'_>, base: &Url) -> Vec<Url> {
     let mut out = Vec::new();
     for raw in &doc.script_srcs {
         let src = scan::attr_value(raw);
-        let Ok(url) = base.join(src.trim()) else { continue };
+        let Ok(url) = base.join(src.trim()) else {
+            continue;
+        };
         if is_web(&url) && seen.insert(url.as_str().to_string()) {
             out.push(url);
         }
@@ -63,7 +65,9 @@ pub fn fetchable_scripts(urls: &[Url], site: &Url, max: usize) -> Vec<Url> {
 }
 
 pub(crate) fn fetchable(urls: &[Url], site: &Url, max: usize, cdn_hosts: &[String]) -> Vec<Url> {
-    let Some(site_key) = site.host_str().map(site_key) else { return Vec::new() };
+    let Some(site_key) = site.host_str().map(site_key) else {
+        return Vec::new();
+    };
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for url in urls {
@@ -105,7 +109,10 @@ pub(crate) fn site_key(host: &str) -> String {
 pub(crate) fn is_cdn(host: &str, cdn_hosts: &[String]) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     cdn_hosts.iter().any(|c| {
-        host == *c || (host.len() > c.len() && host.ends_with(c.as_str()) && host.as_bytes()[host.len() - c.len() - 1] == b'.')
+        host == *c
+            || (host.len() > c.len()
+                && host.ends_with(c.as_str())
+                && host.as_bytes()[host.len() - c.len() - 1] == b'.')
     })
 }
 

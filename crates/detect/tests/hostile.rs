@@ -15,7 +15,10 @@ fn check(page: &Page) {
         assert!((0.0..=1.0).contains(&d.confidence), "{d:?}");
         assert!(!d.evidence.is_empty());
         for e in &d.evidence {
-            assert!(e.matched.len() <= MAX_SNIPPET && e.location.len() <= MAX_SNIPPET + 16, "{e:?}");
+            assert!(
+                e.matched.len() <= MAX_SNIPPET && e.location.len() <= MAX_SNIPPET + 16,
+                "{e:?}"
+            );
         }
     }
 }
@@ -98,7 +101,9 @@ fn timed(page: &Page, limit: Duration) {
 fn huge_repetitive_pages_finish_fast() {
     let secs = Duration::from_secs(20);
     let sizes = 8 * 1024 * 1024;
-    let tag_soup = "<div class=\"ais-Hits-item coveo-x klevu-y\" data-cnstrc-x=1 id=shopify-section-1>".repeat(sizes / 80);
+    let tag_soup =
+        "<div class=\"ais-Hits-item coveo-x klevu-y\" data-cnstrc-x=1 id=shopify-section-1>"
+            .repeat(sizes / 80);
     timed(&Page::from_html(base(), tag_soup), secs);
     let lt = "<".repeat(sizes);
     timed(&Page::from_html(base(), lt), secs);
@@ -118,9 +123,17 @@ fn huge_repetitive_pages_finish_fast() {
 fn huge_scripts_headers_and_counts_are_capped() {
     let body = "var x=\"https://x-dsn.algolia.net\";".repeat(200_000);
     let mut page = Page::from_html(base(), "<p>hi</p>");
-    page.scripts = (0..200).map(|i| Resource { url: Url::parse(&format!("https://www.acme.com/{i}.js")).expect("url"), body: body.clone() }).collect();
-    page.headers = (0..100_000).map(|i| (format!("x-h{i}"), "v".repeat(64))).collect();
-    page.headers.push(("set-cookie".into(), format!("{}=1", "a".repeat(1_000_000))));
+    page.scripts = (0..200)
+        .map(|i| Resource {
+            url: Url::parse(&format!("https://www.acme.com/{i}.js")).expect("url"),
+            body: body.clone(),
+        })
+        .collect();
+    page.headers = (0..100_000)
+        .map(|i| (format!("x-h{i}"), "v".repeat(64)))
+        .collect();
+    page.headers
+        .push(("set-cookie".into(), format!("{}=1", "a".repeat(1_000_000))));
     timed(&page, Duration::from_secs(20));
     let found = Ruleset::builtin().detect(&page);
     assert!(found.iter().any(|d| d.technology == "Algolia"));
@@ -128,18 +141,53 @@ fn huge_scripts_headers_and_counts_are_capped() {
 
 #[test]
 fn binary_bodies_are_just_text() {
-    let bytes: Vec<u8> = (0..2_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let bytes: Vec<u8> = (0..2_000_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     let html = String::from_utf8_lossy(&bytes).into_owned();
     let mut page = Page::from_html(base(), html.clone());
-    page.scripts.push(Resource { url: base(), body: html });
+    page.scripts.push(Resource {
+        url: base(),
+        body: html,
+    });
     timed(&page, Duration::from_secs(20));
 }
 
 #[test]
 fn evidence_past_the_cap_is_not_seen() {
-    let html = format!("{}<script src=\"https://cnstrc.com/js/cust/a.js\"></script>", " ".repeat(3 * 1024 * 1024));
+    let html = format!(
+        "{}<script src=\"https://cnstrc.com/js/cust/a.js\"></script>",
+        " ".repeat(3 * 1024 * 1024)
+    );
     let page = Page::from_html(base(), html);
     assert!(Ruleset::builtin().detect(&page).is_empty());
-    let wide = Limits { max_html_bytes: 4 * 1024 * 1024, ..Limits::default() };
-    assert!(Ruleset::builtin().detect_with(&page, &wide).iter().any(|d| d.technology == "Constructor"));
+    let wide = Limits {
+        max_html_bytes: 4 * 1024 * 1024,
+        ..Limits::default()
+    };
+    assert!(
+        Ruleset::builtin()
+            .detect_with(&page, &wide)
+            .iter()
+            .any(|d| d.technology == "Constructor")
+    );
+}
+
+#[test]
+fn many_active_dom_hints_over_many_tags_stay_fast() {
+    // Every dom hint's name appears as text, so the prefilter wakes them all, but no tag has one:
+    // each hint is then compared with every class, id and attribute of 2 MB of tags.
+    let names: Vec<&str> = pf_detect::BUILTIN_RULES
+        .lines()
+        .filter_map(|l| l.split("dom = '").nth(1))
+        .filter_map(|r| r.split('\'').next())
+        .map(|h| {
+            h.trim_start_matches(['.', '#', '['])
+                .trim_end_matches([']', '*'])
+        })
+        .collect();
+    assert!(names.len() > 40);
+    let tags = "<i class=\"a b c d e f g h\" id=x data-a=1 data-b=2>".repeat(2 * 1024 * 1024 / 48);
+    let html = format!("<p>{}</p>{tags}", names.join(" "));
+    timed(&Page::from_html(base(), html), Duration::from_secs(20));
 }

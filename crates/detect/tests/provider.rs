@@ -2,8 +2,8 @@
 //! provider, and a page without a search vendor has none.
 
 use pf_detect::{
-    COMMENT_FACTOR, Category, Detection, Evidence, EvidenceKind, Page, Ruleset, SEARCH_PROVIDER_MIN_CONFIDENCE,
-    search_provider,
+    COMMENT_FACTOR, Category, Detection, Evidence, EvidenceKind, Page, Ruleset,
+    SEARCH_PROVIDER_MIN_CONFIDENCE, search_provider,
 };
 use url::Url;
 
@@ -25,8 +25,15 @@ fn algolia_beats_a_leftover_elasticsearch_comment() {
     let found = Ruleset::builtin().detect(&p);
     let provider = search_provider(&found).expect("a provider");
     assert_eq!(provider.technology, "Algolia");
-    let es = found.iter().find(|d| d.technology == "Elasticsearch").expect("the leftover is still reported");
-    assert!(es.confidence < SEARCH_PROVIDER_MIN_CONFIDENCE, "{}", es.confidence);
+    let es = found
+        .iter()
+        .find(|d| d.technology == "Elasticsearch")
+        .expect("the leftover is still reported");
+    assert!(
+        es.confidence < SEARCH_PROVIDER_MIN_CONFIDENCE,
+        "{}",
+        es.confidence
+    );
     let e = &es.evidence[0];
     assert_eq!(e.location, "html comment");
     assert!(e.matched.contains("Elasticsearch widget removed"));
@@ -43,7 +50,10 @@ fn a_page_without_a_search_vendor_has_no_provider() {
     );
     let found = Ruleset::builtin().detect(&p);
     assert!(!found.is_empty());
-    assert!(found.iter().all(|d| d.category != Category::SiteSearch), "{found:?}");
+    assert!(
+        found.iter().all(|d| d.category != Category::SiteSearch),
+        "{found:?}"
+    );
     assert!(search_provider(&found).is_none());
 }
 
@@ -51,7 +61,10 @@ fn a_page_without_a_search_vendor_has_no_provider() {
 fn a_bare_mention_is_not_a_provider() {
     let p = page("<p>We moved from Klevu to something better last year.</p>");
     let found = Ruleset::builtin().detect(&p);
-    let klevu = found.iter().find(|d| d.technology == "Klevu").expect("mention reported");
+    let klevu = found
+        .iter()
+        .find(|d| d.technology == "Klevu")
+        .expect("mention reported");
     assert!(klevu.confidence < SEARCH_PROVIDER_MIN_CONFIDENCE);
     assert!(search_provider(&found).is_none());
 }
@@ -64,7 +77,12 @@ fn search_provider_picks_the_most_confident_site_search() {
         vendor: name.into(),
         vendor_url: String::new(),
         confidence,
-        evidence: vec![Evidence { kind: EvidenceKind::Html, matched: name.into(), location: "html".into(), weight: confidence }],
+        evidence: vec![Evidence {
+            kind: EvidenceKind::Html,
+            matched: name.into(),
+            location: "html".into(),
+            weight: confidence,
+        }],
     };
     let list = vec![
         d("Coveo", Category::SiteSearch, 0.6),
@@ -72,7 +90,10 @@ fn search_provider_picks_the_most_confident_site_search() {
         d("Shopify", Category::EcommercePlatform, 0.99),
         d("Klevu", Category::SiteSearch, 0.45),
     ];
-    assert_eq!(search_provider(&list).map(|p| p.technology.as_str()), Some("Algolia"));
+    assert_eq!(
+        search_provider(&list).map(|p| p.technology.as_str()),
+        Some("Algolia")
+    );
     assert!(search_provider(&list[2..]).is_none());
     assert!(search_provider(&[]).is_none());
 }
@@ -96,7 +117,11 @@ fn confidence_combines_weights() {
     assert!((one[0].confidence - 0.5).abs() < 1e-9);
     let two = rules.detect(&page("<i>acme-search-a acme-search-b acme-search-a</i>"));
     assert!((two[0].confidence - 0.75).abs() < 1e-9);
-    assert_eq!(two[0].evidence.len(), 2, "one piece of evidence per matcher");
+    assert_eq!(
+        two[0].evidence.len(),
+        2,
+        "one piece of evidence per matcher"
+    );
     let three = rules.detect(&page("<i>acme-search-a acme-search-b acme-search-c</i>"));
     assert!((three[0].confidence - 0.875).abs() < 1e-9);
 }
@@ -119,7 +144,12 @@ fn excludes_drop_the_less_confident_rival() {
     )
     .expect("rules");
     let both = rules.detect(&page("nuxt-marker vue-marker"));
-    assert_eq!(both.iter().map(|d| d.technology.as_str()).collect::<Vec<_>>(), ["Nuxt-ish"]);
+    assert_eq!(
+        both.iter()
+            .map(|d| d.technology.as_str())
+            .collect::<Vec<_>>(),
+        ["Nuxt-ish"]
+    );
     let only = rules.detect(&page("vue-marker"));
     assert_eq!(only[0].technology, "Plain Vue");
 }
@@ -143,5 +173,8 @@ fn implication_cycles_terminate() {
     .expect("rules");
     let found = rules.detect(&page("marker-a marker-b"));
     assert_eq!(found.len(), 2);
-    assert!(found.iter().all(|d| (d.confidence - 0.7).abs() < 1e-9), "{found:?}");
+    assert!(
+        found.iter().all(|d| (d.confidence - 0.7).abs() < 1e-9),
+        "{found:?}"
+    );
 }

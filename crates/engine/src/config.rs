@@ -158,6 +158,9 @@ impl Config {
             return Ok(());
         }
         let text = toml::to_string_pretty(&self.table).map_err(|e| EngineError::Config(e.to_string()))?;
+        if let Some(parent) = self.path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| EngineError::Config(format!("{}: {e}", parent.display())))?;
+        }
         std::fs::write(&self.path, text).map_err(|e| EngineError::Config(format!("{}: {e}", self.path.display())))
     }
 

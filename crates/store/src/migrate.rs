@@ -25,12 +25,13 @@ pub(crate) fn apply(conn: &mut Connection) -> Result<(), StoreError> {
         return Err(StoreError::TooNew { found, supported });
     }
     for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > found) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)
-            .map_err(|source| StoreError::Migration {
-                name: (*name).to_owned(),
-                source,
-            })?;
+        // IMMEDIATE takes the write lock first, so two processes opening a new store at once
+        // (the app and the CLI) apply each migration once: the second sees it done and skips.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        if current_version(&tx)? >= *version {
+            continue;
+        }
+        tx.execute_batch(sql).map_err(|source| StoreError::Migration { name: (*name).to_owned(), source })?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
         tracing::info!(migration = name, "applied store migration");

@@ -79,3 +79,20 @@ fn tables_are_strict() {
         "STRICT tables must refuse text in an INTEGER column"
     );
 }
+
+#[test]
+fn two_processes_opening_a_new_store_at_once_both_succeed() {
+    for _ in 0..5 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().to_path_buf();
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let p = path.clone();
+                std::thread::spawn(move || Store::open(&OpenOptions::new(&p).key(KeySource::Unencrypted)).map(|_| ()))
+            })
+            .collect();
+        for h in handles {
+            h.join().expect("thread").expect("every concurrent open succeeds");
+        }
+    }
+}

@@ -2,8 +2,8 @@
 //! confidence, implications, exclusions and the final order.
 
 use super::Hit;
-use crate::model::{Detection, Evidence, EvidenceKind};
 use crate::MAX_SNIPPET;
+use crate::model::{Detection, Evidence, EvidenceKind};
 use crate::ruleset::compile::Compiled;
 
 /// How far a URL token is followed either side of a match.
@@ -33,7 +33,10 @@ impl Corpus {
     pub fn segment(&self, at: usize) -> (usize, (usize, usize)) {
         let k = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
         let start = self.starts.get(k).copied().unwrap_or(0);
-        let end = self.starts.get(k + 1).map_or(self.text.len(), |&next| next.saturating_sub(1));
+        let end = self
+            .starts
+            .get(k + 1)
+            .map_or(self.text.len(), |&next| next.saturating_sub(1));
         (k, (start, end.max(start)))
     }
 }
@@ -67,7 +70,10 @@ pub(super) fn snippet(text: &str, seg: (usize, usize), m: (usize, usize)) -> Str
         let e = (me + pad).min(hi);
         // Give the room one side could not use to the other.
         let spare = MAX_SNIPPET - (e - s);
-        (s.saturating_sub(spare).max(lo), (e + spare).min(hi).min(s + MAX_SNIPPET))
+        (
+            s.saturating_sub(spare).max(lo),
+            (e + spare).min(hi).min(s + MAX_SNIPPET),
+        )
     };
     e = e.min(s + MAX_SNIPPET);
     s = ceil(text, s);
@@ -95,7 +101,24 @@ fn clean(s: &str) -> String {
 fn is_url_byte(c: u8) -> bool {
     !(c.is_ascii_whitespace()
         || c.is_ascii_control()
-        || matches!(c, b'"' | b'\'' | b'`' | b'<' | b'>' | b'(' | b')' | b'[' | b']' | b'{' | b'}' | b'|' | b'\\' | b'^' | b',' | b';'))
+        || matches!(
+            c,
+            b'"' | b'\''
+                | b'`'
+                | b'<'
+                | b'>'
+                | b'('
+                | b')'
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'|'
+                | b'\\'
+                | b'^'
+                | b','
+                | b';'
+        ))
 }
 
 /// The URL-ish token (no quotes, spaces or brackets) around the match `m`, as a snippet.
@@ -148,8 +171,8 @@ pub(super) fn aggregate(c: &Compiled, hits: Vec<Option<Hit>>) -> Vec<Detection> 
             break;
         }
     }
-    for i in 0..r {
-        if conf[i] <= 0.0 {
+    for (i, &ci) in conf.iter().enumerate() {
+        if ci <= 0.0 {
             continue;
         }
         for &j in &c.implies[i] {
@@ -158,13 +181,17 @@ pub(super) fn aggregate(c: &Compiled, hits: Vec<Option<Hit>>) -> Vec<Detection> 
                     kind: EvidenceKind::Implied,
                     matched: c.rules[i].name.clone(),
                     location: format!("implied by {}", c.rules[i].name),
-                    weight: conf[i],
+                    weight: ci,
                 });
             }
         }
     }
 
-    let by_rank = |a: &usize, b: &usize| conf[*b].total_cmp(&conf[*a]).then_with(|| c.rules[*a].name.cmp(&c.rules[*b].name));
+    let by_rank = |a: &usize, b: &usize| {
+        conf[*b]
+            .total_cmp(&conf[*a])
+            .then_with(|| c.rules[*a].name.cmp(&c.rules[*b].name))
+    };
     let mut found: Vec<usize> = (0..r).filter(|&i| conf[i] > 0.0).collect();
     found.sort_by(by_rank);
     let mut kept: Vec<usize> = Vec::with_capacity(found.len());
@@ -173,7 +200,12 @@ pub(super) fn aggregate(c: &Compiled, hits: Vec<Option<Hit>>) -> Vec<Detection> 
             kept.push(i);
         }
     }
-    kept.sort_by(|a, b| c.rules[*a].category.cmp(&c.rules[*b].category).then_with(|| by_rank(a, b)));
+    kept.sort_by(|a, b| {
+        c.rules[*a]
+            .category
+            .cmp(&c.rules[*b].category)
+            .then_with(|| by_rank(a, b))
+    });
     kept.into_iter()
         .map(|i| {
             let rule = &c.rules[i];
@@ -215,7 +247,10 @@ mod tests {
     fn url_tokens_stop_at_quotes() {
         let text = r#"var h = "https://abc-dsn.algolia.net/1/indexes"; x"#;
         let at = text.find("-dsn").unwrap_or(0);
-        assert_eq!(url_token(text, (0, text.len()), (at, at + 4)), "https://abc-dsn.algolia.net/1/indexes");
+        assert_eq!(
+            url_token(text, (0, text.len()), (at, at + 4)),
+            "https://abc-dsn.algolia.net/1/indexes"
+        );
     }
 
     #[test]

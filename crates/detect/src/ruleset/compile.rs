@@ -39,7 +39,11 @@ pub(crate) struct Prefilter {
 }
 
 impl Prefilter {
-    fn build(matchers: &[Matcher], literals: &[Option<Vec<Vec<u8>>>], scope: &[EvidenceKind]) -> Result<Self, DetectError> {
+    fn build(
+        matchers: &[Matcher],
+        literals: &[Option<Vec<Vec<u8>>>],
+        scope: &[EvidenceKind],
+    ) -> Result<Self, DetectError> {
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut targets: Vec<Vec<usize>> = Vec::new();
@@ -78,10 +82,17 @@ impl Prefilter {
             };
             let ac = build(Some(AhoCorasickKind::DFA))
                 .or_else(|_| build(None))
-                .map_err(|e| DetectError::Prefilter { message: e.to_string() })?;
+                .map_err(|e| DetectError::Prefilter {
+                    message: e.to_string(),
+                })?;
             Some(ac)
         };
-        Ok(Prefilter { ac, targets, always, members })
+        Ok(Prefilter {
+            ac,
+            targets,
+            always,
+            members,
+        })
     }
 
     /// Marks in `out` (indexed by matcher id) every matcher of this scope that `text` may satisfy.
@@ -127,7 +138,10 @@ pub(crate) struct Compiled {
     pub cookie: Vec<usize>,
 }
 
-pub(crate) fn compile(rules: Vec<RuleDef>, cdn_hosts: Vec<String>) -> Result<Compiled, DetectError> {
+pub(crate) fn compile(
+    rules: Vec<RuleDef>,
+    cdn_hosts: Vec<String>,
+) -> Result<Compiled, DetectError> {
     let mut matchers = Vec::new();
     let mut literals = Vec::new();
     for (r, rule) in rules.iter().enumerate() {
@@ -152,31 +166,63 @@ pub(crate) fn compile(rules: Vec<RuleDef>, cdn_hosts: Vec<String>) -> Result<Com
         }
     }
     use EvidenceKind as K;
-    let page = Prefilter::build(&matchers, &literals, &[K::Html, K::Url, K::InlineScript, K::Dom])?;
+    let page = Prefilter::build(
+        &matchers,
+        &literals,
+        &[K::Html, K::Url, K::InlineScript, K::Dom],
+    )?;
     let src = Prefilter::build(&matchers, &literals, &[K::ScriptSrc])?;
     let body = Prefilter::build(&matchers, &literals, &[K::InlineScript, K::Url])?;
-    let of = |k: EvidenceKind| (0..matchers.len()).filter(|&i| matchers[i].kind == k).collect();
+    let of = |k: EvidenceKind| {
+        (0..matchers.len())
+            .filter(|&i| matchers[i].kind == k)
+            .collect()
+    };
     let (meta, header, cookie) = (of(K::Meta), of(K::Header), of(K::Cookie));
-    let by_name: HashMap<String, usize> =
-        rules.iter().enumerate().map(|(i, r)| (r.name.to_lowercase(), i)).collect();
+    let by_name: HashMap<String, usize> = rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.name.to_lowercase(), i))
+        .collect();
     let resolve = |names: &[String]| -> Vec<usize> {
-        names.iter().filter_map(|n| by_name.get(&n.to_lowercase()).copied()).collect()
+        names
+            .iter()
+            .filter_map(|n| by_name.get(&n.to_lowercase()).copied())
+            .collect()
     };
     let implies = rules.iter().map(|r| resolve(&r.implies)).collect();
     let excludes = rules.iter().map(|r| resolve(&r.excludes)).collect();
-    Ok(Compiled { rules, cdn_hosts, matchers, implies, excludes, page, src, body, meta, header, cookie })
+    Ok(Compiled {
+        rules,
+        cdn_hosts,
+        matchers,
+        implies,
+        excludes,
+        page,
+        src,
+        body,
+        meta,
+        header,
+        cookie,
+    })
 }
 
-fn build_regex(rule: &str, index: usize, def: &MatcherDef, pattern: &str) -> Result<Regex, DetectError> {
-    RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| {
-        DetectError::InvalidRegex {
+fn build_regex(
+    rule: &str,
+    index: usize,
+    def: &MatcherDef,
+    pattern: &str,
+) -> Result<Regex, DetectError> {
+    RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| DetectError::InvalidRegex {
             rule: rule.to_string(),
             kind: def.kind.as_str(),
             index,
             pattern: pattern.to_string(),
             message: e.to_string(),
-        }
-    })
+        })
 }
 
 fn dom_literal(hint: &DomHint) -> Option<Vec<Vec<u8>>> {
@@ -189,7 +235,10 @@ pub(crate) fn regex_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
     // A leading (?i) only widens case; the automaton is case-insensitive anyway, and extracting
     // from the case-sensitive form keeps the literal sets small.
     let stripped = pattern.strip_prefix("(?i)").unwrap_or(pattern);
-    let hir = regex_syntax::ParserBuilder::new().build().parse(stripped).ok()?;
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(stripped)
+        .ok()?;
     let mut best: Option<Vec<Vec<u8>>> = None;
     for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
         let mut ex = Extractor::new();
@@ -199,10 +248,18 @@ pub(crate) fn regex_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
         if lits.is_empty() || lits.iter().any(|l| l.len() < MIN_LITERAL) {
             continue;
         }
-        let mut set: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_ascii_lowercase()).collect();
+        let mut set: Vec<Vec<u8>> = lits
+            .iter()
+            .map(|l| l.as_bytes().to_ascii_lowercase())
+            .collect();
         set.sort();
         set.dedup();
-        let score = |s: &Vec<Vec<u8>>| (s.iter().map(Vec::len).min().unwrap_or(0), usize::MAX - s.len());
+        let score = |s: &Vec<Vec<u8>>| {
+            (
+                s.iter().map(Vec::len).min().unwrap_or(0),
+                usize::MAX - s.len(),
+            )
+        };
         if best.as_ref().is_none_or(|b| score(&set) > score(b)) {
             best = Some(set);
         }
@@ -217,7 +274,10 @@ mod tests {
 
     #[test]
     fn literals_of_common_shapes() {
-        assert_eq!(regex_literals(r"[a-z0-9]+-dsn\.algolia\.net"), Some(vec![b"-dsn.algolia.net".to_vec()]));
+        assert_eq!(
+            regex_literals(r"[a-z0-9]+-dsn\.algolia\.net"),
+            Some(vec![b"-dsn.algolia.net".to_vec()])
+        );
         assert_eq!(regex_literals(r"(?i)Coveo"), Some(vec![b"coveo".to_vec()]));
         assert_eq!(regex_literals(r"a.b"), None);
         let lits = regex_literals(r"static\.(?:cloud\.coveo|goqubit)\.com").expect("literals");
@@ -231,7 +291,10 @@ mod tests {
         let mut missing = Vec::new();
         for r in &rules {
             for m in &r.matchers {
-                let text_kind = !matches!(m.kind, EvidenceKind::Meta | EvidenceKind::Header | EvidenceKind::Cookie);
+                let text_kind = !matches!(
+                    m.kind,
+                    EvidenceKind::Meta | EvidenceKind::Header | EvidenceKind::Cookie
+                );
                 let has = match (&m.dom, &m.pattern) {
                     (Some(h), _) => dom_literal(h).is_some(),
                     (None, Some(p)) => regex_literals(p).is_some(),
@@ -242,6 +305,10 @@ mod tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "matchers without a prefilter literal:\n{}", missing.join("\n"));
+        assert!(
+            missing.is_empty(),
+            "matchers without a prefilter literal:\n{}",
+            missing.join("\n")
+        );
     }
 }

@@ -117,15 +117,19 @@ pub(crate) fn parse(text: &str) -> Result<(Vec<RuleDef>, Vec<String>), DetectErr
             what: format!("{} bytes; at most {MAX_FILE_BYTES}", text.len()),
         });
     }
-    let raw: RawFile =
-        toml::from_str(text).map_err(|e| DetectError::Toml { message: e.to_string() })?;
+    let raw: RawFile = toml::from_str(text).map_err(|e| DetectError::Toml {
+        message: e.to_string(),
+    })?;
     if raw.rules.len() > MAX_RULES {
         return Err(DetectError::TooLarge {
             what: format!("{} rules; at most {MAX_RULES}", raw.rules.len()),
         });
     }
     let cdns = raw.cdns.map(|c| c.hosts).unwrap_or_default();
-    let cdns = cdns.into_iter().map(|h| cdn_host(&h)).collect::<Result<Vec<_>, _>>()?;
+    let cdns = cdns
+        .into_iter()
+        .map(|h| cdn_host(&h))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut seen = HashSet::new();
     let mut rules = Vec::with_capacity(raw.rules.len());
     for (index, r) in raw.rules.into_iter().enumerate() {
@@ -140,7 +144,11 @@ pub(crate) fn parse(text: &str) -> Result<(Vec<RuleDef>, Vec<String>), DetectErr
 
 fn rule(index: usize, r: RawRule) -> Result<RuleDef, DetectError> {
     let name = r.name.trim().to_string();
-    let bad_name = |reason| DetectError::InvalidName { index, name: r.name.clone(), reason };
+    let bad_name = |reason| DetectError::InvalidName {
+        index,
+        name: r.name.clone(),
+        reason,
+    };
     if name.is_empty() {
         return Err(bad_name("it is empty"));
     }
@@ -157,7 +165,10 @@ fn rule(index: usize, r: RawRule) -> Result<RuleDef, DetectError> {
     })?;
     if r.matchers.len() > MAX_MATCHERS_PER_RULE {
         return Err(DetectError::TooLarge {
-            what: format!("rule `{name}` has {} matchers; at most 64", r.matchers.len()),
+            what: format!(
+                "rule `{name}` has {} matchers; at most 64",
+                r.matchers.len()
+            ),
         });
     }
     let matchers = r
@@ -179,7 +190,11 @@ fn rule(index: usize, r: RawRule) -> Result<RuleDef, DetectError> {
 }
 
 fn matcher(rule: &str, index: usize, m: RawMatcher) -> Result<MatcherDef, DetectError> {
-    let invalid = |reason: String| DetectError::InvalidMatcher { rule: rule.to_string(), index, reason };
+    let invalid = |reason: String| DetectError::InvalidMatcher {
+        rule: rule.to_string(),
+        index,
+        reason,
+    };
     let kinds = [
         (EvidenceKind::ScriptSrc, m.script_src),
         (EvidenceKind::InlineScript, m.inline_script),
@@ -192,31 +207,52 @@ fn matcher(rule: &str, index: usize, m: RawMatcher) -> Result<MatcherDef, Detect
     ];
     let mut given = kinds.into_iter().filter_map(|(k, v)| v.map(|v| (k, v)));
     let (kind, value) = given.next().ok_or_else(|| {
-        invalid("no kind: give one of script_src, inline_script, html, url, meta, header, cookie, dom".into())
+        invalid(
+            "no kind: give one of script_src, inline_script, html, url, meta, header, cookie, dom"
+                .into(),
+        )
     })?;
     if let Some((other, _)) = given.next() {
-        return Err(invalid(format!("two kinds ({kind} and {other}); give one per matcher")));
+        return Err(invalid(format!(
+            "two kinds ({kind} and {other}); give one per matcher"
+        )));
     }
     let weight = m.weight.unwrap_or(DEFAULT_WEIGHT);
     if !(weight > 0.0 && weight <= 1.0) {
-        return Err(DetectError::InvalidWeight { rule: rule.to_string(), index, weight });
+        return Err(DetectError::InvalidWeight {
+            rule: rule.to_string(),
+            index,
+            weight,
+        });
     }
     let too_long = |p: &str| p.len() > MAX_PATTERN_BYTES;
     if too_long(&value) || m.pattern.as_deref().is_some_and(too_long) {
-        return Err(invalid(format!("pattern longer than {MAX_PATTERN_BYTES} bytes")));
+        return Err(invalid(format!(
+            "pattern longer than {MAX_PATTERN_BYTES} bytes"
+        )));
     }
-    let mut def = MatcherDef { kind, pattern: None, key: None, dom: None, weight };
+    let mut def = MatcherDef {
+        kind,
+        pattern: None,
+        key: None,
+        dom: None,
+        weight,
+    };
     match kind {
         EvidenceKind::Meta | EvidenceKind::Header => {
             let key = value.trim().to_ascii_lowercase();
             if key.is_empty() || key.contains(|c: char| c.is_whitespace() || c.is_control()) {
-                return Err(invalid(format!("{kind} name {value:?} is empty or has spaces")));
+                return Err(invalid(format!(
+                    "{kind} name {value:?} is empty or has spaces"
+                )));
             }
             def.key = Some(key);
             def.pattern = m.pattern;
         }
         _ if m.pattern.is_some() => {
-            return Err(invalid(format!("`pattern` belongs to meta and header matchers, not {kind}")));
+            return Err(invalid(format!(
+                "`pattern` belongs to meta and header matchers, not {kind}"
+            )));
         }
         EvidenceKind::Dom => def.dom = Some(dom_hint(&value).map_err(invalid)?),
         _ => def.pattern = Some(value),
@@ -232,7 +268,9 @@ pub(crate) fn dom_hint(text: &str) -> Result<DomHint, String> {
     } else if let Some(r) = t.strip_prefix('#') {
         (DomTarget::Id, r)
     } else if let Some(r) = t.strip_prefix('[') {
-        let r = r.strip_suffix(']').ok_or_else(|| format!("dom hint {text:?} lacks its closing ]"))?;
+        let r = r
+            .strip_suffix(']')
+            .ok_or_else(|| format!("dom hint {text:?} lacks its closing ]"))?;
         (DomTarget::Attr, r)
     } else {
         (DomTarget::Element, t)
@@ -252,14 +290,24 @@ pub(crate) fn dom_hint(text: &str) -> Result<DomHint, String> {
         DomTarget::Element | DomTarget::Attr => name.to_ascii_lowercase(),
         DomTarget::Class | DomTarget::Id => name.to_string(),
     };
-    Ok(DomHint { target, name, prefix })
+    Ok(DomHint {
+        target,
+        name,
+        prefix,
+    })
 }
 
 fn cdn_host(host: &str) -> Result<String, DetectError> {
-    let h = host.trim().trim_start_matches("*.").trim_start_matches('.').to_ascii_lowercase();
+    let h = host
+        .trim()
+        .trim_start_matches("*.")
+        .trim_start_matches('.')
+        .to_ascii_lowercase();
     let ok = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
     if h.is_empty() || !h.contains('.') || !h.chars().all(ok) || h.ends_with('.') {
-        return Err(DetectError::InvalidCdnHost { host: host.to_string() });
+        return Err(DetectError::InvalidCdnHost {
+            host: host.to_string(),
+        });
     }
     Ok(h)
 }
