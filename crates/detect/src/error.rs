@@ -60,9 +60,6 @@ pub enum DetectError {
     /// A `[cdns] hosts` entry that is not a bare host name.
     #[error("CDN host {host:?} is not a host name (write `cdn.example.com`, no scheme or path)")]
     InvalidCdnHost { host: String },
-    /// The literal prefilter could not be built (only for absurdly large rule sets).
-    #[error("the rule set's prefilter could not be built: {message}")]
-    Prefilter { message: String },
 }
 
 impl DetectError {
@@ -79,7 +76,6 @@ impl DetectError {
             DetectError::InvalidWeight { .. } => "detect.rules.invalid_weight",
             DetectError::UnknownReference { .. } => "detect.rules.unknown_reference",
             DetectError::InvalidCdnHost { .. } => "detect.rules.invalid_cdn_host",
-            DetectError::Prefilter { .. } => "detect.rules.prefilter",
         }
     }
 
@@ -97,8 +93,7 @@ impl DetectError {
             }
             DetectError::Toml { .. }
             | DetectError::TooLarge { .. }
-            | DetectError::InvalidCdnHost { .. }
-            | DetectError::Prefilter { .. } => None,
+            | DetectError::InvalidCdnHost { .. } => None,
         }
     }
 }

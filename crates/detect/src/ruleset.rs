@@ -11,6 +11,7 @@ use url::Url;
 
 pub(crate) mod compile;
 pub(crate) mod file;
+mod grams;
 
 use compile::Compiled;
 use file::RuleDef;

@@ -1,12 +1,12 @@
-//! Rules compiled for matching: every regex built once, and per text scope an Aho-Corasick
-//! automaton over literals every match of a regex must start (or end) with. Detection runs one
-//! automaton pass per text and then only the regexes whose literal occurred, so its cost barely
+//! Rules compiled for matching: every regex built once, and per text scope a literal prefilter
+//! (`grams.rs`) over literals every match of a regex must start (or end) with. Detection runs one
+//! prefilter pass per text and then only the regexes whose literal occurred, so its cost barely
 //! grows with the number of rules.
 
 use super::file::{DomHint, MatcherDef, RuleDef};
+use super::grams::{self, Grams};
 use crate::error::DetectError;
 use crate::model::EvidenceKind;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use std::collections::HashMap;
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 /// Compiled size limit of one rule regex (the regex crate's default is 10 MiB).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// Literals shorter than this make a useless prefilter; such regexes always run.
-const MIN_LITERAL: usize = 3;
+const MIN_LITERAL: usize = grams::MIN_LEN;
 
 /// A matcher ready to test.
 pub(crate) struct Matcher {
@@ -28,10 +28,10 @@ pub(crate) struct Matcher {
     pub dom: Option<DomHint>,
 }
 
-/// Which matchers a text may satisfy: the automaton's patterns map to matcher ids; `always`
-/// holds matchers with no usable literal.
+/// Which matchers a text may satisfy: each indexed literal maps to matcher ids; `always` holds
+/// matchers with no usable literal.
 pub(crate) struct Prefilter {
-    ac: Option<AhoCorasick>,
+    grams: Grams,
     targets: Vec<Vec<usize>>,
     always: Vec<usize>,
     /// Every matcher in this scope, in id order (what callers iterate over).
@@ -43,7 +43,7 @@ impl Prefilter {
         matchers: &[Matcher],
         literals: &[Option<Vec<Vec<u8>>>],
         scope: &[EvidenceKind],
-    ) -> Result<Self, DetectError> {
+    ) -> Self {
         let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut targets: Vec<Vec<usize>> = Vec::new();
@@ -70,29 +70,13 @@ impl Prefilter {
                 None => always.push(id),
             }
         }
-        let ac = if patterns.is_empty() {
-            None
-        } else {
-            let build = |kind| {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(kind)
-                    .build(&patterns)
-            };
-            let ac = build(Some(AhoCorasickKind::DFA))
-                .or_else(|_| build(None))
-                .map_err(|e| DetectError::Prefilter {
-                    message: e.to_string(),
-                })?;
-            Some(ac)
-        };
-        Ok(Prefilter {
-            ac,
+        let grams = Grams::new(patterns);
+        Prefilter {
+            grams,
             targets,
             always,
             members,
-        })
+        }
     }
 
     /// Marks in `out` (indexed by matcher id) every matcher of this scope that `text` may satisfy.
@@ -100,17 +84,14 @@ impl Prefilter {
         for &id in &self.always {
             out[id] = true;
         }
-        let Some(ac) = &self.ac else { return };
         let mut seen = vec![false; self.targets.len()];
-        for m in ac.find_overlapping_iter(text) {
-            let p = m.pattern().as_usize();
-            if !seen[p] {
-                seen[p] = true;
+        self.grams.scan(text.as_bytes(), |p| {
+            if !std::mem::replace(&mut seen[p], true) {
                 for &id in &self.targets[p] {
                     out[id] = true;
                 }
             }
-        }
+        });
     }
 
     /// How many of this scope's matchers have no literal and always run.
@@ -170,9 +151,9 @@ pub(crate) fn compile(
         &matchers,
         &literals,
         &[K::Html, K::Url, K::InlineScript, K::Dom],
-    )?;
-    let src = Prefilter::build(&matchers, &literals, &[K::ScriptSrc])?;
-    let body = Prefilter::build(&matchers, &literals, &[K::InlineScript, K::Url])?;
+    );
+    let src = Prefilter::build(&matchers, &literals, &[K::ScriptSrc]);
+    let body = Prefilter::build(&matchers, &literals, &[K::InlineScript, K::Url]);
     let of = |k: EvidenceKind| {
         (0..matchers.len())
             .filter(|&i| matchers[i].kind == k)
