@@ -195,4 +195,17 @@ mod tests {
             assert_eq!(fast(&lits, &text), [0], "{text}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_a_naive_search(
+            lits in proptest::collection::vec("[abAB_@.é]{1,7}", 1..12),
+            text in "[abAB_@.é ]{0,80}",
+        ) {
+            let lits: Vec<&str> = lits.iter().map(String::as_str).collect();
+            let expected: Vec<usize> =
+                naive(&lits, &text).into_iter().filter(|&i| lits[i].len() >= MIN_LEN).collect();
+            proptest::prop_assert_eq!(fast(&lits, &text), expected);
+        }
+    }
 }
