@@ -1,6 +1,6 @@
 //! Matching one page against a compiled rule set. Work is bounded by [`Limits`]: the HTML, each
 //! script body and the number of scripts are capped before anything is scanned, every regex is
-//! linear-time, and each text is read by one automaton pass plus the few regexes whose literal
+//! linear-time, and each text is read by one prefilter pass plus the few regexes whose literal
 //! occurred in it.
 
 use crate::model::{Detection, Evidence, EvidenceKind as K};

@@ -97,3 +97,61 @@ impl DetectError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_and_namespaced() {
+        let all = [
+            DetectError::Toml {
+                message: String::new(),
+            },
+            DetectError::TooLarge {
+                what: String::new(),
+            },
+            DetectError::InvalidName {
+                index: 0,
+                name: String::new(),
+                reason: "",
+            },
+            DetectError::DuplicateName {
+                name: String::new(),
+            },
+            DetectError::UnknownCategory {
+                rule: String::new(),
+                category: String::new(),
+                known: String::new(),
+            },
+            DetectError::InvalidRegex {
+                rule: String::new(),
+                kind: "",
+                index: 0,
+                pattern: String::new(),
+                message: String::new(),
+            },
+            DetectError::InvalidMatcher {
+                rule: String::new(),
+                index: 0,
+                reason: String::new(),
+            },
+            DetectError::InvalidWeight {
+                rule: String::new(),
+                index: 0,
+                weight: 0.0,
+            },
+            DetectError::UnknownReference {
+                rule: String::new(),
+                relation: "",
+                target: String::new(),
+            },
+            DetectError::InvalidCdnHost {
+                host: String::new(),
+            },
+        ];
+        let codes: std::collections::HashSet<&str> = all.iter().map(DetectError::code).collect();
+        assert_eq!(codes.len(), all.len());
+        assert!(codes.iter().all(|c| c.starts_with("detect.rules.")));
+    }
+}

@@ -62,6 +62,7 @@ pub struct Page {
     pub url: Url,
     /// The URL after redirects; relative script URLs resolve against it.
     pub final_url: Url,
+    /// Informational: an error page is scanned like any other (it often still shows the platform).
     pub status: u16,
     /// Response headers as received (names in any case; repeated headers repeated).
     pub headers: Vec<(String, String)>,

@@ -342,3 +342,21 @@ fn an_empty_file_is_an_empty_set() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_ruleset_is_shared_across_threads() {
+    fn shareable<T: Send + Sync + Clone>() {}
+    shareable::<Ruleset>();
+    let rules = Ruleset::builtin();
+    let html = r#"<script src="https://cnstrc.com/js/cust/acme.js"></script>"#;
+    let found = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| s.spawn(|| rules.detect(&page(html))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("thread"))
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(found[0], found[1]);
+}

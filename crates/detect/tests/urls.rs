@@ -145,3 +145,18 @@ fn script_urls_then_fetchable_is_the_website_flow() {
         ["https://shop.acme.com/assets/app.js"]
     );
 }
+
+#[test]
+fn script_src_anchors_apply_to_each_url() {
+    let rules = Ruleset::from_toml(
+        "[[rule]]\nname = 'Anchored'\ncategory = 'ab_testing'\nmatchers = [ { script_src = '/at\\.js$' } ]",
+    )
+    .expect("rules");
+    let html = r#"<script src="/lib/at.js"></script><script src="/app.js"></script>"#;
+    let page = pf_detect::Page::from_html(url("https://acme.com/"), html);
+    assert_eq!(
+        rules.detect(&page).len(),
+        1,
+        "$ matches the end of the first URL, not only of the list"
+    );
+}

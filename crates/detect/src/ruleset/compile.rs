@@ -194,7 +194,9 @@ fn build_regex(
     def: &MatcherDef,
     pattern: &str,
 ) -> Result<Regex, DetectError> {
+    // Script URLs are matched one per line, so ^ and $ mean the start and end of a URL.
     RegexBuilder::new(pattern)
+        .multi_line(def.kind == EvidenceKind::ScriptSrc)
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
         .map_err(|e| DetectError::InvalidRegex {
@@ -211,9 +213,9 @@ fn dom_literal(hint: &DomHint) -> Option<Vec<Vec<u8>>> {
 }
 
 /// Literals such that every match of `pattern` starts with (or ends with) one of them, lower
-/// case (the automaton ignores ASCII case). `None` when there is no useful set.
+/// case (the prefilter ignores ASCII case). `None` when there is no useful set.
 pub(crate) fn regex_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
-    // A leading (?i) only widens case; the automaton is case-insensitive anyway, and extracting
+    // A leading (?i) only widens case; the prefilter ignores ASCII case anyway, and extracting
     // from the case-sensitive form keeps the literal sets small.
     let stripped = pattern.strip_prefix("(?i)").unwrap_or(pattern);
     let hir = regex_syntax::ParserBuilder::new()
