@@ -6,8 +6,14 @@ use pf_core::Domain;
 use pf_store::Store;
 use time::OffsetDateTime;
 
-pub fn run(store: &Store, domain: &str, format: &str, since: Option<OffsetDateTime>) -> Result<i32> {
-    let domain = Domain::parse(domain).with_context(|| format!("`{domain}` is not a company domain"))?;
+pub fn run(
+    store: &Store,
+    domain: &str,
+    format: &str,
+    since: Option<OffsetDateTime>,
+) -> Result<i32> {
+    let domain =
+        Domain::parse(domain).with_context(|| format!("`{domain}` is not a company domain"))?;
     let brief = pf_engine::brief::build(store, &domain, since, OffsetDateTime::now_utc())?;
     match format {
         "json" => out!("{}", serde_json::to_string_pretty(&brief)?),

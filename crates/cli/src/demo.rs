@@ -17,26 +17,42 @@ where
     F: FnOnce(Engine) -> Fut,
     Fut: Future<Output = Result<i32>>,
 {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
     runtime.block_on(async move {
         let mut config = Config::load(dir)?;
         let mock = if demo {
-            let mock = pf_mock_apis::MockApis::start().await.map_err(|e| anyhow::anyhow!("starting the demo APIs: {e}"))?;
+            let mock = pf_mock_apis::MockApis::start()
+                .await
+                .map_err(|e| anyhow::anyhow!("starting the demo APIs: {e}"))?;
             for source in pf_engine::sources::builtin() {
                 let id = source.descriptor().id.clone();
-                config.set(&format!("sources.{id}.base_url"), &mock.url_for(id.as_str()))?;
+                config.set(
+                    &format!("sources.{id}.base_url"),
+                    &mock.url_for(id.as_str()),
+                )?;
             }
             config.set("user", "demo@partnerforge.local")?;
             if store.count_accounts()? == 0 {
                 store.seed_sample_accounts()?;
             }
-            eprintln!("DEMO MODE: sources answer from built-in mock APIs at {}; every figure is made up.", mock.base_url());
+            eprintln!(
+                "DEMO MODE: sources answer from built-in mock APIs at {}; every figure is made up.",
+                mock.base_url()
+            );
             Some(mock)
         } else {
             None
         };
         let store = Arc::new(Mutex::new(store));
-        let mut engine = Engine::new(store, &config, pf_engine::sources::builtin(), Registry::builtin()?)?;
+        let mut engine = Engine::new(
+            store,
+            &config,
+            pf_engine::sources::configured(&config)?,
+            Registry::builtin()?,
+        )?;
         if mock.is_some() {
             let ids: Vec<_> = engine.source_ids().cloned().collect();
             for id in ids {

@@ -21,29 +21,47 @@ pub struct EnrichArgs {
 }
 
 fn parse_modules(list: &str) -> Result<Vec<ModuleId>> {
-    list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|m| m.parse::<ModuleId>().map_err(|e| anyhow::anyhow!("{e}"))).collect()
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|m| m.parse::<ModuleId>().map_err(|e| anyhow::anyhow!("{e}")))
+        .collect()
 }
 
 fn request(engine: &Engine, args: &EnrichArgs) -> Result<JobRequest> {
-    let store = engine.store().lock().map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+    let store = engine
+        .store()
+        .lock()
+        .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
     if args.resume {
-        let job = store.unfinished_job()?.context("no interrupted job to resume")?;
+        let job = store
+            .unfinished_job()?
+            .context("no interrupted job to resume")?;
         let domains: Vec<Domain> = job.request["domains"]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(|d| d.as_str().and_then(|d| Domain::parse(d).ok()))
             .collect();
-        let modules = job.request["modules"].as_str().map(parse_modules).transpose()?;
+        let modules = job.request["modules"]
+            .as_str()
+            .map(parse_modules)
+            .transpose()?;
         let force = job.request["force"].as_bool().unwrap_or(false);
-        return Ok(JobRequest { job: job.id, domains, modules, force });
+        return Ok(JobRequest {
+            job: job.id,
+            domains,
+            modules,
+            force,
+        });
     }
     let mut domains = Vec::new();
     if args.all {
         domains.extend(store.list_accounts()?.into_iter().map(|a| a.domain));
     }
     for raw in &args.domains {
-        domains.push(Domain::parse(raw).with_context(|| format!("`{raw}` is not a company domain"))?);
+        domains
+            .push(Domain::parse(raw).with_context(|| format!("`{raw}` is not a company domain"))?);
     }
     domains.sort();
     domains.dedup();
@@ -58,13 +76,19 @@ fn request(engine: &Engine, args: &EnrichArgs) -> Result<JobRequest> {
         "force": args.force,
     });
     store.start_job(&job, &record)?;
-    Ok(JobRequest { job, domains, modules, force: args.force })
+    Ok(JobRequest {
+        job,
+        domains,
+        modules,
+        force: args.force,
+    })
 }
 
 fn progress_bar(total: u64) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    let style = ProgressStyle::with_template("{bar:30} {pos}/{len} domains  {per_sec}  {msg}  ETA {eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style =
+        ProgressStyle::with_template("{bar:30} {pos}/{len} domains  {per_sec}  {msg}  ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
 }
@@ -85,10 +109,20 @@ pub async fn run(engine: &Engine, args: &EnrichArgs) -> Result<i32> {
                         b.inc(1);
                     }
                 }
-                EngineEvent::BudgetThreshold { spent_micros, limit_micros, .. } => {
-                    eprintln!("budget: ${:.2} of ${:.2} spent this month", spent_micros as f64 / 1e6, limit_micros as f64 / 1e6);
+                EngineEvent::BudgetThreshold {
+                    spent_micros,
+                    limit_micros,
+                    ..
+                } => {
+                    eprintln!(
+                        "budget: ${:.2} of ${:.2} spent this month",
+                        spent_micros as f64 / 1e6,
+                        limit_micros as f64 / 1e6
+                    );
                 }
-                EngineEvent::CircuitOpened { source, reason } => eprintln!("{source}: circuit opened ({reason})"),
+                EngineEvent::CircuitOpened { source, reason } => {
+                    eprintln!("{source}: circuit opened ({reason})")
+                }
                 EngineEvent::EnrichmentCompleted { .. } => break,
                 _ => {}
             }
@@ -104,7 +138,10 @@ pub async fn run(engine: &Engine, args: &EnrichArgs) -> Result<i32> {
     }
     let report = report?;
     {
-        let store = engine.store().lock().map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+        let store = engine
+            .store()
+            .lock()
+            .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
         let status = match report.status {
             JobStatus::Complete => "complete",
             JobStatus::Partial => "partial",
@@ -131,7 +168,9 @@ pub async fn run(engine: &Engine, args: &EnrichArgs) -> Result<i32> {
         for (m, o) in &d.modules {
             match o {
                 ModuleOutcome::Failed(why) => out!("  {m} {} failed: {why}", m.title()),
-                ModuleOutcome::Skipped(why) if why.starts_with("budget") => out!("  {m} {} skipped: {why}", m.title()),
+                ModuleOutcome::Skipped(why) if why.starts_with("budget") => {
+                    out!("  {m} {} skipped: {why}", m.title())
+                }
                 ModuleOutcome::Done { changed: Some(c) } => {
                     let short: String = c.chars().take(160).collect();
                     let more = if c.chars().count() > 160 { "…" } else { "" };

@@ -163,7 +163,11 @@ enum ConfigCommand {
 
 fn run(cli: Cli) -> Result<i32> {
     let base_dir = pf_store::resolve_data_dir(cli.data_dir.as_deref())?;
-    let dir = if cli.demo { base_dir.join("demo") } else { base_dir };
+    let dir = if cli.demo {
+        base_dir.join("demo")
+    } else {
+        base_dir
+    };
     if let Command::Config { command } = &cli.command {
         return match command {
             ConfigCommand::Get { key } => config_cmd::get(&dir, key),
@@ -172,17 +176,37 @@ fn run(cli: Cli) -> Result<i32> {
         };
     }
     let store = open::open_store(Some(&dir))?;
-    let engine_command = matches!(cli.command, Command::Enrich { .. } | Command::Sources { .. });
+    let engine_command = matches!(
+        cli.command,
+        Command::Enrich { .. } | Command::Sources { .. }
+    );
     if cli.demo || engine_command {
         return demo::with_engine(store, &dir, cli.demo, |engine| async move {
             match cli.command {
-                Command::Enrich { domains, all, modules, force, resume, json } => {
-                    let args = enrich::EnrichArgs { domains, all, modules, force, resume, json };
+                Command::Enrich {
+                    domains,
+                    all,
+                    modules,
+                    force,
+                    resume,
+                    json,
+                } => {
+                    let args = enrich::EnrichArgs {
+                        domains,
+                        all,
+                        modules,
+                        force,
+                        resume,
+                        json,
+                    };
                     enrich::run(&engine, &args).await
                 }
                 Command::Sources { json } => sources::run(&engine, json).await,
                 other => {
-                    let store = engine.store().lock().map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+                    let store = engine
+                        .store()
+                        .lock()
+                        .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
                     plain(&store, other)
                 }
             }
@@ -194,8 +218,21 @@ fn run(cli: Cli) -> Result<i32> {
 /// Commands that need only the store.
 fn plain(store: &pf_store::Store, command: Command) -> Result<i32> {
     match command {
-        Command::Brief { domain, format, since } => brief::run(store, &domain, &format, since.as_deref().map(show::parse_since).transpose()?),
-        Command::Usage { since, json } => usage::run(store, since.as_deref().map(show::parse_since).transpose()?, json),
+        Command::Brief {
+            domain,
+            format,
+            since,
+        } => brief::run(
+            store,
+            &domain,
+            &format,
+            since.as_deref().map(show::parse_since).transpose()?,
+        ),
+        Command::Usage { since, json } => usage::run(
+            store,
+            since.as_deref().map(show::parse_since).transpose()?,
+            json,
+        ),
         Command::Enrich { .. } | Command::Sources { .. } | Command::Config { .. } => {
             anyhow::bail!("this command needs the engine")
         }

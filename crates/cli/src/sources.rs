@@ -26,7 +26,10 @@ pub async fn run(engine: &Engine, json: bool) -> Result<i32> {
                 Health::Degraded(d) => format!("degraded: {d}"),
                 Health::Down(d) => format!("down: {d}"),
             };
-            let breaker = serde_json::to_value(&s.breaker).ok().and_then(|v| v["state"].as_str().map(str::to_owned)).unwrap_or_default();
+            let breaker = serde_json::to_value(&s.breaker)
+                .ok()
+                .and_then(|v| v["state"].as_str().map(str::to_owned))
+                .unwrap_or_default();
             vec![
                 s.id.to_string(),
                 format!("{:?}", s.kind).to_lowercase(),
@@ -38,6 +41,21 @@ pub async fn run(engine: &Engine, json: bool) -> Result<i32> {
             ]
         })
         .collect();
-    out!("{}", table::render(&["SOURCE", "KIND", "KEY", "HEALTH", "BREAKER", "SPENT THIS MONTH", "CALLS"], &rows).trim_end());
+    out!(
+        "{}",
+        table::render(
+            &[
+                "SOURCE",
+                "KIND",
+                "KEY",
+                "HEALTH",
+                "BREAKER",
+                "SPENT THIS MONTH",
+                "CALLS"
+            ],
+            &rows
+        )
+        .trim_end()
+    );
     Ok(0)
 }

@@ -43,7 +43,11 @@ fn usd(micros: u64) -> String {
 
 pub fn run(store: &Store, since: Option<OffsetDateTime>, json: bool) -> Result<i32> {
     let now = OffsetDateTime::now_utc();
-    let since = since.unwrap_or_else(|| now.replace_day(1).unwrap_or(now).replace_time(time::Time::MIDNIGHT));
+    let since = since.unwrap_or_else(|| {
+        now.replace_day(1)
+            .unwrap_or(now)
+            .replace_time(time::Time::MIDNIGHT)
+    });
     let records = store.usage_since(since)?;
     let mut report = Report {
         since,
@@ -55,24 +59,59 @@ pub fn run(store: &Store, since: Option<OffsetDateTime>, json: bool) -> Result<i
     };
     for r in &records {
         report.total.add(r);
-        report.by_source.entry(r.source.to_string()).or_default().add(r);
-        report.by_endpoint.entry(format!("{}/{}", r.source, r.endpoint)).or_default().add(r);
-        report.by_day.entry(r.at.date().to_string()).or_default().add(r);
+        report
+            .by_source
+            .entry(r.source.to_string())
+            .or_default()
+            .add(r);
+        report
+            .by_endpoint
+            .entry(format!("{}/{}", r.source, r.endpoint))
+            .or_default()
+            .add(r);
+        report
+            .by_day
+            .entry(r.at.date().to_string())
+            .or_default()
+            .add(r);
         report.by_user.entry(r.user.to_string()).or_default().add(r);
     }
     if json {
         out!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(0);
     }
-    out!("usage since {}: {} calls, {} spent, {} not ok", since.date(), report.total.calls, usd(report.total.cost_micros), report.total.errors);
-    for (title, map) in [("SOURCE", &report.by_source), ("ENDPOINT", &report.by_endpoint), ("DAY", &report.by_day), ("USER", &report.by_user)] {
+    out!(
+        "usage since {}: {} calls, {} spent, {} not ok",
+        since.date(),
+        report.total.calls,
+        usd(report.total.cost_micros),
+        report.total.errors
+    );
+    for (title, map) in [
+        ("SOURCE", &report.by_source),
+        ("ENDPOINT", &report.by_endpoint),
+        ("DAY", &report.by_day),
+        ("USER", &report.by_user),
+    ] {
         if map.is_empty() {
             continue;
         }
-        let rows: Vec<Vec<String>> =
-            map.iter().map(|(k, s)| vec![k.clone(), s.calls.to_string(), usd(s.cost_micros), s.errors.to_string()]).collect();
+        let rows: Vec<Vec<String>> = map
+            .iter()
+            .map(|(k, s)| {
+                vec![
+                    k.clone(),
+                    s.calls.to_string(),
+                    usd(s.cost_micros),
+                    s.errors.to_string(),
+                ]
+            })
+            .collect();
         out!("");
-        out!("{}", table::render(&[title, "CALLS", "SPENT", "NOT OK"], &rows).trim_end());
+        out!(
+            "{}",
+            table::render(&[title, "CALLS", "SPENT", "NOT OK"], &rows).trim_end()
+        );
     }
     Ok(0)
 }

@@ -119,7 +119,11 @@ mod tests {
             Some(ModuleId::SEARCH_PROVIDER)
         );
         assert_eq!(ModuleId::BRIEF.to_string(), "M14");
-        assert_eq!("M16".parse::<ModuleId>().ok(), ModuleId::new(16).ok(), "added modules go up to M99");
+        assert_eq!(
+            "M16".parse::<ModuleId>().ok(),
+            ModuleId::new(16).ok(),
+            "added modules go up to M99"
+        );
         assert!(ModuleId::new(100).is_err());
         for bad in ["M00", "M100", "M6", "6", "X01", "M1a", ""] {
             assert!(bad.parse::<ModuleId>().is_err(), "{bad} must be rejected");

@@ -23,7 +23,9 @@ fn proc_status(field: &str) -> Option<u64> {
 
 /// User + system CPU seconds of this process.
 fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
     let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
     let f: Vec<&str> = after.split_whitespace().collect();
     let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
@@ -32,31 +34,69 @@ fn cpu_seconds() -> f64 {
 
 fn main() {
     let benching = std::env::args().any(|a| a == "--bench");
-    let n: usize = std::env::var("PF_BENCH_DOMAINS").ok().and_then(|v| v.parse().ok()).unwrap_or(if benching { 2687 } else { 20 });
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let n: usize = std::env::var("PF_BENCH_DOMAINS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if benching { 2687 } else { 20 });
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async move {
         let mock = MockApis::start().await.expect("mock");
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(&OpenOptions::new(dir.path()).key(KeySource::Passphrase("bench".into()))).expect("store");
+        let store =
+            Store::open(&OpenOptions::new(dir.path()).key(KeySource::Passphrase("bench".into())))
+                .expect("store");
         let mut config = Config::in_memory();
         let mut rates = BTreeMap::new();
         let sources = pf_engine::sources::builtin();
         for s in &sources {
             let d = s.descriptor();
-            let rate = if d.kind == SourceKind::Paid { 10.0 } else { 20.0 };
+            let rate = if d.kind == SourceKind::Paid {
+                10.0
+            } else {
+                20.0
+            };
             rates.insert(d.id.to_string(), (rate, d.kind));
-            config.set(&format!("sources.{}.base_url", d.id), &mock.url_for(d.id.as_str())).expect("base");
-            config.set(&format!("sources.{}.rate_per_sec", d.id), &rate.to_string()).expect("rate");
+            config
+                .set(
+                    &format!("sources.{}.base_url", d.id),
+                    &mock.url_for(d.id.as_str()),
+                )
+                .expect("base");
+            config
+                .set(&format!("sources.{}.rate_per_sec", d.id), &rate.to_string())
+                .expect("rate");
         }
         config.set("jobs.concurrency", "256").expect("concurrency");
         config.set("user", "bench@example.com").expect("user");
-        config.set("budget.monthly_limit_usd", "0").expect("no limit");
-        let mut engine = Engine::new(Arc::new(Mutex::new(store)), &config, sources, Registry::builtin().expect("registry")).expect("engine");
+        config
+            .set("budget.monthly_limit_usd", "0")
+            .expect("no limit");
+        let mut engine = Engine::new(
+            Arc::new(Mutex::new(store)),
+            &config,
+            sources,
+            Registry::builtin().expect("registry"),
+        )
+        .expect("engine");
         for id in ["builtwith", "similarweb"] {
-            engine = engine.with_session_key(&SourceId::new(id).expect("id"), "00000000-0000-4000-8000-000000000000");
+            engine = engine.with_session_key(
+                &SourceId::new(id).expect("id"),
+                "00000000-0000-4000-8000-000000000000",
+            );
         }
-        let domains: Vec<Domain> = pf_mock_apis::data::sample_domains(n).iter().filter_map(|d| Domain::parse(d).ok()).collect();
-        let req = JobRequest { job: JobId::new("bench"), domains: domains.clone(), modules: None, force: false };
+        let domains: Vec<Domain> = pf_mock_apis::data::sample_domains(n)
+            .iter()
+            .filter_map(|d| Domain::parse(d).ok())
+            .collect();
+        let req = JobRequest {
+            job: JobId::new("bench"),
+            domains: domains.clone(),
+            modules: None,
+            force: false,
+        };
         let cpu0 = cpu_seconds();
         let t0 = Instant::now();
         let report = engine.enrich(&req).await.expect("job");
@@ -68,37 +108,80 @@ fn main() {
         let (mut paid_made, mut paid_min) = (0_u64, 0_u64);
         for c in &calls {
             *per_source.entry(c.provider.clone()).or_default() += c.count;
-            if rates.get(&c.provider).is_some_and(|(_, k)| *k == SourceKind::Paid) {
+            if rates
+                .get(&c.provider)
+                .is_some_and(|(_, k)| *k == SourceKind::Paid)
+            {
                 paid_made += c.count;
                 paid_min += 1;
             }
         }
         let (busiest, bound) = per_source
             .iter()
-            .map(|(s, calls)| (s.clone(), *calls as f64 / rates.get(s).map(|(r, _)| *r).unwrap_or(20.0)))
+            .map(|(s, calls)| {
+                (
+                    s.clone(),
+                    *calls as f64 / rates.get(s).map(|(r, _)| *r).unwrap_or(20.0),
+                )
+            })
             .fold((String::new(), 0.0), |a, b| if b.1 > a.1 { b } else { a });
         let mut not_done: BTreeMap<String, (usize, String)> = BTreeMap::new();
         for d in &report.domains {
             for (m, o) in &d.modules {
-                if let pf_engine::ModuleOutcome::Failed(why) | pf_engine::ModuleOutcome::Skipped(why) = o {
-                    let e = not_done.entry(format!("{m} {}", if matches!(o, pf_engine::ModuleOutcome::Failed(_)) { "failed" } else { "skipped" })).or_insert((0, why.clone()));
+                if let pf_engine::ModuleOutcome::Failed(why)
+                | pf_engine::ModuleOutcome::Skipped(why) = o
+                {
+                    let e = not_done
+                        .entry(format!(
+                            "{m} {}",
+                            if matches!(o, pf_engine::ModuleOutcome::Failed(_)) {
+                                "failed"
+                            } else {
+                                "skipped"
+                            }
+                        ))
+                        .or_insert((0, why.clone()));
                     e.0 += 1;
                 }
             }
         }
         for (k, (count, example)) in &not_done {
-            println!("{k}: {count} domains, e.g. {}", example.chars().take(120).collect::<String>());
+            println!(
+                "{k}: {count} domains, e.g. {}",
+                example.chars().take(120).collect::<String>()
+            );
         }
-        let complete = report.domains.iter().filter(|d| d.status == pf_engine::JobStatus::Complete).count();
-        println!("\npf-engine batch benchmark: {} domains ({} complete, {} partial)", domains.len(), complete, domains.len() - complete);
+        let complete = report
+            .domains
+            .iter()
+            .filter(|d| d.status == pf_engine::JobStatus::Complete)
+            .count();
+        println!(
+            "\npf-engine batch benchmark: {} domains ({} complete, {} partial)",
+            domains.len(),
+            complete,
+            domains.len() - complete
+        );
         println!("calls per source: {per_source:?}");
         println!("total time                  {elapsed:>10.1} s");
         println!("bound set by rate limits    {bound:>10.1} s   ({busiest})");
-        println!("time / bound                {:>10.3}", elapsed / bound.max(1e-9));
+        println!(
+            "time / bound                {:>10.3}",
+            elapsed / bound.max(1e-9)
+        );
         println!("paid calls made             {paid_made:>10}");
         println!("paid calls needed (minimum) {paid_min:>10}");
-        println!("peak memory (VmHWM)         {:>10.1} MB", proc_status("VmHWM:").unwrap_or(0) as f64 / 1024.0);
-        println!("CPU time per domain         {:>10.2} ms", cpu * 1000.0 / domains.len().max(1) as f64);
-        println!("spent                       {:>10.2} $", report.spent_micros as f64 / 1e6);
+        println!(
+            "peak memory (VmHWM)         {:>10.1} MB",
+            proc_status("VmHWM:").unwrap_or(0) as f64 / 1024.0
+        );
+        println!(
+            "CPU time per domain         {:>10.2} ms",
+            cpu * 1000.0 / domains.len().max(1) as f64
+        );
+        println!(
+            "spent                       {:>10.2} $",
+            report.spent_micros as f64 / 1e6
+        );
     });
 }

@@ -13,23 +13,59 @@ pub const CONFIG_FILE: &str = "config.toml";
 
 /// Fixed keys, their defaults and what they mean.
 pub const KEYS: &[(&str, &str, &str)] = &[
-    ("user", "me@localhost", "who the usage log names as the caller"),
-    ("home_vendor", "Algolia", "the search vendor the AEs sell; the others are competitors"),
+    (
+        "user",
+        "me@localhost",
+        "who the usage log names as the caller",
+    ),
+    (
+        "home_vendor",
+        "Algolia",
+        "the search vendor the AEs sell; the others are competitors",
+    ),
     (
         "competitors",
         "[\"Elasticsearch\", \"Coveo\", \"Constructor\", \"Bloomreach\", \"Lucidworks\", \"Searchspring\", \"Klevu\", \"Yext\", \"Doofinder\", \"Swiftype\", \"Typesense\", \"Meilisearch\"]",
         "site-search vendors that count as competitors",
     ),
-    ("budget.monthly_limit_usd", "100.0", "the team's monthly spend limit on paid sources"),
-    ("budget.alert_threshold", "0.8", "fraction of the limit at which a BudgetThreshold event fires"),
-    ("budget.hard_cap", "true", "refuse paid calls past the limit"),
+    (
+        "budget.monthly_limit_usd",
+        "100.0",
+        "the team's monthly spend limit on paid sources",
+    ),
+    (
+        "budget.alert_threshold",
+        "0.8",
+        "fraction of the limit at which a BudgetThreshold event fires",
+    ),
+    (
+        "budget.hard_cap",
+        "true",
+        "refuse paid calls past the limit",
+    ),
     ("jobs.concurrency", "4", "domains enriched at once"),
     ("gateway.timeout_secs", "20", "timeout of one HTTP call"),
     ("gateway.max_body_mb", "8", "largest response accepted"),
-    ("gateway.max_attempts", "4", "attempts per call, retries included"),
-    ("scoring.hot", "75", "score at and above which an account is hot"),
-    ("scoring.warm", "55", "score at and above which an account is warm"),
-    ("scoring.cool", "35", "score at and above which an account is cool (below: cold)"),
+    (
+        "gateway.max_attempts",
+        "4",
+        "attempts per call, retries included",
+    ),
+    (
+        "scoring.hot",
+        "75",
+        "score at and above which an account is hot",
+    ),
+    (
+        "scoring.warm",
+        "55",
+        "score at and above which an account is warm",
+    ),
+    (
+        "scoring.cool",
+        "35",
+        "score at and above which an account is cool (below: cold)",
+    ),
     ("website.max_scripts", "12", "scripts fetched per homepage"),
 ];
 
@@ -42,20 +78,27 @@ pub struct Config {
 
 /// The environment variable that overrides `key`.
 pub fn env_name(key: &str) -> String {
-    format!("PARTNERFORGE_{}", key.to_ascii_uppercase().replace(['.', '-'], "_"))
+    format!(
+        "PARTNERFORGE_{}",
+        key.to_ascii_uppercase().replace(['.', '-'], "_")
+    )
 }
 
 fn valid_key(key: &str) -> bool {
-    if KEYS.iter().any(|(k, _, _)| *k == key) {
+    if KEYS.iter().any(|(k, _, _)| *k == key) || key == "website.rules_file" {
         return true;
     }
     let parts: Vec<&str> = key.split('.').collect();
     match parts.as_slice() {
         ["sources", id, field] => {
-            !id.is_empty() && ["base_url", "rate_per_sec", "trust", "enabled", "user_agent"].contains(field)
+            !id.is_empty()
+                && ["base_url", "rate_per_sec", "trust", "enabled", "user_agent"].contains(field)
         }
         ["sources", id, "price", endpoint] => !id.is_empty() && !endpoint.is_empty(),
-        ["modules", m, field] => m.parse::<pf_core::ModuleId>().is_ok() && ["policy", "sources", "freshness_days"].contains(field),
+        ["modules", m, field] => {
+            m.parse::<pf_core::ModuleId>().is_ok()
+                && ["policy", "sources", "freshness_days"].contains(field)
+        }
         _ => false,
     }
 }
@@ -64,7 +107,9 @@ fn valid_key(key: &str) -> bool {
 fn parse_value(raw: &str) -> toml::Value {
     let wrapped = format!("v = {raw}");
     match wrapped.parse::<toml::Table>() {
-        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(raw.to_owned())),
+        Ok(mut t) => t
+            .remove("v")
+            .unwrap_or_else(|| toml::Value::String(raw.to_owned())),
         Err(_) => toml::Value::String(raw.to_owned()),
     }
 }
@@ -81,7 +126,9 @@ impl Config {
     pub fn load(data_dir: &Path) -> Result<Self, EngineError> {
         let path = data_dir.join(CONFIG_FILE);
         let table = match std::fs::read_to_string(&path) {
-            Ok(text) => text.parse::<toml::Table>().map_err(|e| EngineError::Config(format!("{}: {e}", path.display())))?,
+            Ok(text) => text
+                .parse::<toml::Table>()
+                .map_err(|e| EngineError::Config(format!("{}: {e}", path.display())))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
             Err(e) => return Err(EngineError::Config(format!("{}: {e}", path.display()))),
         };
@@ -90,7 +137,10 @@ impl Config {
 
     /// An empty configuration that is never saved (tests, the demo).
     pub fn in_memory() -> Self {
-        Self { path: PathBuf::new(), table: toml::Table::new() }
+        Self {
+            path: PathBuf::new(),
+            table: toml::Table::new(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -115,14 +165,23 @@ impl Config {
         if let Some(v) = self.file_value(key) {
             return Some(render(v));
         }
-        KEYS.iter().find(|(k, _, _)| *k == key).map(|(_, d, _)| (*d).to_owned())
+        KEYS.iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, d, _)| (*d).to_owned())
     }
 
     /// Typed read with a fallback, for the engine's settings.
-    pub fn get_parsed<T: std::str::FromStr>(&self, key: &str, default: T) -> Result<T, EngineError> {
+    pub fn get_parsed<T: std::str::FromStr>(
+        &self,
+        key: &str,
+        default: T,
+    ) -> Result<T, EngineError> {
         match self.get(key) {
             None => Ok(default),
-            Some(v) => v.trim().parse().map_err(|_| EngineError::Config(format!("{key} = `{v}` is not valid"))),
+            Some(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| EngineError::Config(format!("{key} = `{v}` is not valid"))),
         }
     }
 
@@ -131,7 +190,11 @@ impl Config {
         let raw = self.get(key)?;
         let list = match parse_value(&raw) {
             toml::Value::Array(items) => items.iter().map(render).collect(),
-            _ => raw.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+            _ => raw
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
         };
         Some(list)
     }
@@ -139,14 +202,22 @@ impl Config {
     /// Sets a key in the file (not the environment). Unknown keys are refused.
     pub fn set(&mut self, key: &str, raw: &str) -> Result<(), EngineError> {
         if !valid_key(key) {
-            return Err(EngineError::Config(format!("unknown key `{key}` (see `partnerforge config list`)")));
+            return Err(EngineError::Config(format!(
+                "unknown key `{key}` (see `partnerforge config list`)"
+            )));
         }
         let parts: Vec<&str> = key.split('.').collect();
-        let (last, parents) = parts.split_last().ok_or_else(|| EngineError::Config("empty key".into()))?;
+        let (last, parents) = parts
+            .split_last()
+            .ok_or_else(|| EngineError::Config("empty key".into()))?;
         let mut t = &mut self.table;
         for p in parents {
-            let entry = t.entry((*p).to_owned()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
-            t = entry.as_table_mut().ok_or_else(|| EngineError::Config(format!("`{p}` is not a table in {}", CONFIG_FILE)))?;
+            let entry = t
+                .entry((*p).to_owned())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            t = entry.as_table_mut().ok_or_else(|| {
+                EngineError::Config(format!("`{p}` is not a table in {}", CONFIG_FILE))
+            })?;
         }
         t.insert((*last).to_owned(), parse_value(raw));
         Ok(())
@@ -157,18 +228,25 @@ impl Config {
         if self.path.as_os_str().is_empty() {
             return Ok(());
         }
-        let text = toml::to_string_pretty(&self.table).map_err(|e| EngineError::Config(e.to_string()))?;
+        let text =
+            toml::to_string_pretty(&self.table).map_err(|e| EngineError::Config(e.to_string()))?;
         if let Some(parent) = self.path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| EngineError::Config(format!("{}: {e}", parent.display())))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| EngineError::Config(format!("{}: {e}", parent.display())))?;
         }
-        std::fs::write(&self.path, text).map_err(|e| EngineError::Config(format!("{}: {e}", self.path.display())))
+        std::fs::write(&self.path, text)
+            .map_err(|e| EngineError::Config(format!("{}: {e}", self.path.display())))
     }
 
     /// Every key set in the file, with its value.
     pub fn file_entries(&self) -> Vec<(String, String)> {
         fn walk(prefix: &str, t: &toml::Table, out: &mut Vec<(String, String)>) {
             for (k, v) in t {
-                let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 match v {
                     toml::Value::Table(inner) => walk(&key, inner, out),
                     other => out.push((key, render(other))),
@@ -191,14 +269,25 @@ mod tests {
         let mut c = Config::load(dir.path()).expect("load");
         assert_eq!(c.get("budget.monthly_limit_usd").as_deref(), Some("100.0"));
         c.set("budget.monthly_limit_usd", "250").expect("set");
-        c.set("sources.builtwith.base_url", "http://127.0.0.1:9/builtwith").expect("set");
-        c.set("modules.M03.sources", "[\"similarweb\"]").expect("set");
+        c.set("sources.builtwith.base_url", "http://127.0.0.1:9/builtwith")
+            .expect("set");
+        c.set("modules.M03.sources", "[\"similarweb\"]")
+            .expect("set");
         c.save().expect("save");
         let c = Config::load(dir.path()).expect("reload");
         assert_eq!(c.get("budget.monthly_limit_usd").as_deref(), Some("250"));
-        assert_eq!(c.get_parsed("budget.monthly_limit_usd", 0.0).expect("f64"), 250.0);
-        assert_eq!(c.get("sources.builtwith.base_url").as_deref(), Some("http://127.0.0.1:9/builtwith"));
-        assert_eq!(c.get_list("modules.M03.sources"), Some(vec!["similarweb".to_owned()]));
+        assert_eq!(
+            c.get_parsed("budget.monthly_limit_usd", 0.0).expect("f64"),
+            250.0
+        );
+        assert_eq!(
+            c.get("sources.builtwith.base_url").as_deref(),
+            Some("http://127.0.0.1:9/builtwith")
+        );
+        assert_eq!(
+            c.get_list("modules.M03.sources"),
+            Some(vec!["similarweb".to_owned()])
+        );
     }
 
     #[test]
@@ -207,13 +296,18 @@ mod tests {
         assert!(c.set("budget.monthly_limt_usd", "1").is_err());
         assert!(c.set("sources.builtwith.colour", "red").is_err());
         c.set("jobs.concurrency", "many").expect("stored as text");
-        let err = c.get_parsed::<usize>("jobs.concurrency", 4).expect_err("not a number");
+        let err = c
+            .get_parsed::<usize>("jobs.concurrency", 4)
+            .expect_err("not a number");
         assert!(err.to_string().contains("jobs.concurrency"));
     }
 
     #[test]
     fn environment_names_follow_the_key() {
-        assert_eq!(env_name("sources.builtwith.base_url"), "PARTNERFORGE_SOURCES_BUILTWITH_BASE_URL");
+        assert_eq!(
+            env_name("sources.builtwith.base_url"),
+            "PARTNERFORGE_SOURCES_BUILTWITH_BASE_URL"
+        );
         assert_eq!(env_name("budget.hard_cap"), "PARTNERFORGE_BUDGET_HARD_CAP");
     }
 }

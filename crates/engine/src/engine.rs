@@ -13,7 +13,10 @@ use crate::config::Config;
 use crate::gateway::breaker::BreakerState;
 use crate::meter::BudgetMeter;
 use crate::module::Policy;
-use crate::{EngineError, EngineSettings, EventBus, Gateway, Health, Registry, Source, SourceConfig, SourceKind};
+use crate::{
+    EngineError, EngineSettings, EventBus, Gateway, Health, Registry, Source, SourceConfig,
+    SourceKind,
+};
 
 /// A module's effective source policy (built-in, or overridden in configuration).
 #[derive(Debug, Clone, PartialEq)]
@@ -59,10 +62,20 @@ fn lock(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, Engine
 
 impl Engine {
     /// Builds the engine from configuration. `sources` is usually [`crate::sources::builtin`].
-    pub fn new(store: Arc<Mutex<Store>>, config: &Config, sources: Vec<Arc<dyn Source>>, registry: Registry) -> Result<Self, EngineError> {
+    pub fn new(
+        store: Arc<Mutex<Store>>,
+        config: &Config,
+        sources: Vec<Arc<dyn Source>>,
+        registry: Registry,
+    ) -> Result<Self, EngineError> {
         let settings = EngineSettings::from_config(config)?;
         let events = EventBus::default();
-        let meter = Arc::new(BudgetMeter::new(store.clone(), settings.user.clone(), settings.budget, events.clone())?);
+        let meter = Arc::new(BudgetMeter::new(
+            store.clone(),
+            settings.user.clone(),
+            settings.budget,
+            events.clone(),
+        )?);
         let gateway = Gateway::new(settings.gateway.clone(), meter.clone(), events.clone())?;
         let mut by_id = BTreeMap::new();
         let mut configs = BTreeMap::new();
@@ -74,21 +87,49 @@ impl Engine {
             if !enabled {
                 continue;
             }
-            let base = config.get(&key("base_url")).unwrap_or_else(|| d.default_base_url.to_owned());
-            let base_url = Url::parse(&base).map_err(|e| EngineError::Config(format!("{} = `{base}`: {e}", key("base_url"))))?;
-            let api_key = if d.needs_key { lock(&store)?.api_key(&d.id).ok().flatten() } else { None };
-            let user_agent = config
-                .get(&key("user_agent"))
-                .unwrap_or_else(|| format!("PartnerForge/{} ({})", env!("CARGO_PKG_VERSION"), settings.user));
+            let base = config
+                .get(&key("base_url"))
+                .unwrap_or_else(|| d.default_base_url.to_owned());
+            let base_url = Url::parse(&base)
+                .map_err(|e| EngineError::Config(format!("{} = `{base}`: {e}", key("base_url"))))?;
+            let api_key = if d.needs_key {
+                lock(&store)?.api_key(&d.id).ok().flatten()
+            } else {
+                None
+            };
+            let user_agent = config.get(&key("user_agent")).unwrap_or_else(|| {
+                format!(
+                    "PartnerForge/{} ({})",
+                    env!("CARGO_PKG_VERSION"),
+                    settings.user
+                )
+            });
             let mut prices = Vec::new();
             for e in &d.endpoints {
-                let usd: Option<f64> = config.get(&format!("sources.{}.price.{}", d.id, e.name)).and_then(|v| v.parse().ok());
-                prices.push((e.name.to_owned(), usd.map(|u| (u * 1e6).round() as u64).unwrap_or(e.price_micros)));
+                let usd: Option<f64> = config
+                    .get(&format!("sources.{}.price.{}", d.id, e.name))
+                    .and_then(|v| v.parse().ok());
+                prices.push((
+                    e.name.to_owned(),
+                    usd.map(|u| (u * 1e6).round() as u64)
+                        .unwrap_or(e.price_micros),
+                ));
             }
             let rate: f64 = config.get_parsed(&key("rate_per_sec"), d.rate_per_sec)?;
             gateway.set_rate(&d.id, rate);
-            trust.insert(d.id.clone(), config.get_parsed(&key("trust"), d.trust)?.clamp(0.0, 1.0));
-            configs.insert(d.id.clone(), SourceConfig { base_url, api_key, user_agent, prices });
+            trust.insert(
+                d.id.clone(),
+                config.get_parsed(&key("trust"), d.trust)?.clamp(0.0, 1.0),
+            );
+            configs.insert(
+                d.id.clone(),
+                SourceConfig {
+                    base_url,
+                    api_key,
+                    user_agent,
+                    prices,
+                },
+            );
             by_id.insert(d.id.clone(), source);
         }
         let mut plans = BTreeMap::new();
@@ -98,21 +139,51 @@ impl Engine {
             let sources = match config.get_list(&format!("modules.{id}.sources")) {
                 Some(list) => list
                     .iter()
-                    .map(|s| SourceId::new(s).map_err(|_| EngineError::Config(format!("modules.{id}.sources: `{s}` is not a source id"))))
+                    .map(|s| {
+                        SourceId::new(s).map_err(|_| {
+                            EngineError::Config(format!(
+                                "modules.{id}.sources: `{s}` is not a source id"
+                            ))
+                        })
+                    })
                     .collect::<Result<Vec<_>, _>>()?,
                 None => spec.sources.clone(),
             };
             let policy = match config.get(&format!("modules.{id}.policy")).as_deref() {
                 Some("waterfall") => Policy::Waterfall,
                 Some("merge") => Policy::Merge,
-                Some(other) => return Err(EngineError::Config(format!("modules.{id}.policy = `{other}`: use waterfall or merge"))),
+                Some(other) => {
+                    return Err(EngineError::Config(format!(
+                        "modules.{id}.policy = `{other}`: use waterfall or merge"
+                    )));
+                }
                 None => spec.policy,
             };
-            let days: Option<i64> = config.get(&format!("modules.{id}.freshness_days")).and_then(|v| v.parse().ok());
+            let days: Option<i64> = config
+                .get(&format!("modules.{id}.freshness_days"))
+                .and_then(|v| v.parse().ok());
             let freshness = days.map(time::Duration::days).unwrap_or(spec.freshness);
-            plans.insert(id, ModulePlan { sources, policy, freshness });
+            plans.insert(
+                id,
+                ModulePlan {
+                    sources,
+                    policy,
+                    freshness,
+                },
+            );
         }
-        Ok(Self { store, registry, sources: by_id, configs, trust, plans, gateway, meter, settings, events })
+        Ok(Self {
+            store,
+            registry,
+            sources: by_id,
+            configs,
+            trust,
+            plans,
+            gateway,
+            meter,
+            settings,
+            events,
+        })
     }
 
     /// Uses `key` for `source` in this process only (the demo's keys for the mock APIs); real
@@ -153,18 +224,29 @@ impl Engine {
     /// Every configured source with its key, health, breaker and this month's spend.
     pub async fn source_status(&self) -> Result<Vec<SourceStatus>, EngineError> {
         let now = time::OffsetDateTime::now_utc();
-        let month = now.replace_day(1).unwrap_or(now).replace_time(time::Time::MIDNIGHT);
+        let month = now
+            .replace_day(1)
+            .unwrap_or(now)
+            .replace_time(time::Time::MIDNIGHT);
         let usage = lock(&self.store)?.usage_since(month)?;
         let hint = crate::AccountHint {
-            domain: pf_core::Domain::parse("example.com").map_err(|e| EngineError::Config(e.to_string()))?,
+            domain: pf_core::Domain::parse("example.com")
+                .map_err(|e| EngineError::Config(e.to_string()))?,
             name: None,
             ticker: None,
         };
         let mut out = Vec::new();
         for (id, source) in &self.sources {
-            let Some(config) = self.configs.get(id) else { continue };
+            let Some(config) = self.configs.get(id) else {
+                continue;
+            };
             let d = source.descriptor();
-            let cx = crate::SourceContext { gateway: &self.gateway, config, account: &hint, now };
+            let cx = crate::SourceContext {
+                gateway: &self.gateway,
+                config,
+                account: &hint,
+                now,
+            };
             let health = source.health_check(&cx).await;
             let mine: Vec<_> = usage.iter().filter(|u| &u.source == id).collect();
             out.push(SourceStatus {

@@ -19,17 +19,59 @@ pub enum JobStatus {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EngineEvent {
-    EnrichmentStarted { job: String, domains: usize },
-    EnrichmentCompleted { job: String, status: JobStatus, done: usize, failed: usize, spent_micros: u64 },
-    DomainCompleted { job: String, domain: Domain, status: JobStatus },
-    ModuleCompleted { domain: Domain, module: ModuleId, outcome: String },
-    TechChanged { domain: Domain, summary: String },
-    HotLeadDetected { domain: Domain, score: u32, priority: String, reasons: Vec<String> },
-    BudgetThreshold { spent_micros: u64, limit_micros: u64, threshold: f64 },
-    BudgetExhausted { needed_micros: u64, left_micros: u64 },
-    CircuitOpened { source: SourceId, reason: String },
-    CircuitClosed { source: SourceId },
-    CallMade { source: SourceId, endpoint: String, cost_micros: u64, status: String },
+    EnrichmentStarted {
+        job: String,
+        domains: usize,
+    },
+    EnrichmentCompleted {
+        job: String,
+        status: JobStatus,
+        done: usize,
+        failed: usize,
+        spent_micros: u64,
+    },
+    DomainCompleted {
+        job: String,
+        domain: Domain,
+        status: JobStatus,
+    },
+    ModuleCompleted {
+        domain: Domain,
+        module: ModuleId,
+        outcome: String,
+    },
+    TechChanged {
+        domain: Domain,
+        summary: String,
+    },
+    HotLeadDetected {
+        domain: Domain,
+        score: u32,
+        priority: String,
+        reasons: Vec<String>,
+    },
+    BudgetThreshold {
+        spent_micros: u64,
+        limit_micros: u64,
+        threshold: f64,
+    },
+    BudgetExhausted {
+        needed_micros: u64,
+        left_micros: u64,
+    },
+    CircuitOpened {
+        source: SourceId,
+        reason: String,
+    },
+    CircuitClosed {
+        source: SourceId,
+    },
+    CallMade {
+        source: SourceId,
+        endpoint: String,
+        cost_micros: u64,
+        status: String,
+    },
 }
 
 /// A broadcast bus. Publishing never blocks; a slow subscriber misses old events, not new ones.
@@ -67,9 +109,14 @@ mod tests {
     #[tokio::test]
     async fn subscribers_receive_what_is_published_after_they_subscribe() {
         let bus = EventBus::default();
-        bus.publish(EngineEvent::EnrichmentStarted { job: "lost".into(), domains: 1 });
+        bus.publish(EngineEvent::EnrichmentStarted {
+            job: "lost".into(),
+            domains: 1,
+        });
         let mut rx = bus.subscribe();
-        bus.publish(EngineEvent::CircuitClosed { source: SourceId::new("builtwith").expect("id") });
+        bus.publish(EngineEvent::CircuitClosed {
+            source: SourceId::new("builtwith").expect("id"),
+        });
         let got = rx.recv().await.expect("event");
         assert!(matches!(got, EngineEvent::CircuitClosed { .. }));
     }

@@ -93,6 +93,10 @@ pub struct Fact {
 
 impl Fact {
     pub fn new(field: &str, value: serde_json::Value, source: SourceRef) -> Self {
-        Self { field: FieldName::new(field), value, source }
+        Self {
+            field: FieldName::new(field),
+            value,
+            source,
+        }
     }
 }

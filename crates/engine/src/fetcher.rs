@@ -24,12 +24,23 @@ pub struct Fetcher {
 
 impl Fetcher {
     pub fn new(store: Arc<Mutex<Store>>, gateway: Gateway, force: bool) -> Self {
-        Self { store, gateway, slots: Mutex::new(HashMap::new()), force }
+        Self {
+            store,
+            gateway,
+            slots: Mutex::new(HashMap::new()),
+            force,
+        }
     }
 
     fn slot(&self, domain: &Domain, source: &SourceId) -> Slot {
-        let mut slots = self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        slots.entry((domain.clone(), source.clone())).or_default().clone()
+        let mut slots = self
+            .slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        slots
+            .entry((domain.clone(), source.clone()))
+            .or_default()
+            .clone()
     }
 
     /// The source's facts for the account: from this job, else from the store when younger than
@@ -52,7 +63,12 @@ impl Fetcher {
                 {
                     return Ok(Arc::new(cached));
                 }
-                let cx = SourceContext { gateway: &self.gateway, config, account: hint, now };
+                let cx = SourceContext {
+                    gateway: &self.gateway,
+                    config,
+                    account: hint,
+                    now,
+                };
                 let facts = source.fetch(&cx).await?;
                 self.keep(account, &id, &facts, now, max_age);
                 Ok(Arc::new(facts))
@@ -63,11 +79,22 @@ impl Fetcher {
 
     /// Forgets a "no data" answer so the next module asks again (used when the hint changed).
     pub fn forget_no_data(&self, domain: &Domain) {
-        let mut slots = self.slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        slots.retain(|(d, _), slot| d != domain || !matches!(slot.get(), Some(Err(SourceError::NoData))));
+        let mut slots = self
+            .slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        slots.retain(|(d, _), slot| {
+            d != domain || !matches!(slot.get(), Some(Err(SourceError::NoData)))
+        });
     }
 
-    fn cached(&self, account: AccountId, source: &SourceId, now: OffsetDateTime, max_age: time::Duration) -> Option<Vec<Fact>> {
+    fn cached(
+        &self,
+        account: AccountId,
+        source: &SourceId,
+        now: OffsetDateTime,
+        max_age: time::Duration,
+    ) -> Option<Vec<Fact>> {
         let store = self.store.lock().ok()?;
         let c = store.source_facts(account, source).ok()??;
         if now - c.fetched_at >= max_age {
@@ -76,8 +103,17 @@ impl Fetcher {
         serde_json::from_value(c.facts).ok()
     }
 
-    fn keep(&self, account: AccountId, source: &SourceId, facts: &[Fact], now: OffsetDateTime, ttl: time::Duration) {
-        let Ok(value) = serde_json::to_value(facts) else { return };
+    fn keep(
+        &self,
+        account: AccountId,
+        source: &SourceId,
+        facts: &[Fact],
+        now: OffsetDateTime,
+        ttl: time::Duration,
+    ) {
+        let Ok(value) = serde_json::to_value(facts) else {
+            return;
+        };
         match self.store.lock() {
             Ok(store) => {
                 if let Err(e) = store.put_source_facts(account, source, &value, now, now + ttl) {

@@ -51,7 +51,10 @@ pub struct Reply {
 impl Reply {
     /// The first header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     /// The body as text (lossy UTF-8).
     pub fn text(&self) -> String {
@@ -59,7 +62,9 @@ impl Reply {
     }
     /// `Retry-After` in seconds, when given as a number.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.header("retry-after").and_then(|v| v.trim().parse::<u64>().ok()).map(Duration::from_secs)
+        self.header("retry-after")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs)
     }
 }
 
@@ -71,7 +76,10 @@ pub enum Verdict {
     /// return `Fail(SourceError::NoData)` for a miss that is never charged).
     NoData,
     /// Try again later (rate limit, transient server error).
-    Retry { after: Option<Duration>, reason: String },
+    Retry {
+        after: Option<Duration>,
+        reason: String,
+    },
     Fail(SourceError),
 }
 
@@ -80,16 +88,28 @@ pub fn default_classify(reply: &Reply) -> Verdict {
     match reply.status {
         200..=299 => Verdict::Ok,
         404 => Verdict::NoData,
-        429 => Verdict::Retry { after: reply.retry_after(), reason: "HTTP 429".into() },
-        500..=599 => Verdict::Retry { after: reply.retry_after(), reason: format!("HTTP {}", reply.status) },
+        429 => Verdict::Retry {
+            after: reply.retry_after(),
+            reason: "HTTP 429".into(),
+        },
+        500..=599 => Verdict::Retry {
+            after: reply.retry_after(),
+            reason: format!("HTTP {}", reply.status),
+        },
         401 | 403 => Verdict::Fail(SourceError::Auth(format!("HTTP {}", reply.status))),
-        s => Verdict::Fail(SourceError::Upstream { status: s, detail: snippet(&reply.body) }),
+        s => Verdict::Fail(SourceError::Upstream {
+            status: s,
+            detail: snippet(&reply.body),
+        }),
     }
 }
 
 /// The first 200 characters of a body, for error messages.
 pub fn snippet(body: &[u8]) -> String {
-    String::from_utf8_lossy(&body[..body.len().min(200)]).split_whitespace().collect::<Vec<_>>().join(" ")
+    String::from_utf8_lossy(&body[..body.len().min(200)])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Call settings shared by all sources.
@@ -144,7 +164,11 @@ struct Inner {
 }
 
 impl Gateway {
-    pub fn new(settings: GatewaySettings, meter: Arc<dyn Meter>, events: EventBus) -> Result<Self, SourceError> {
+    pub fn new(
+        settings: GatewaySettings,
+        meter: Arc<dyn Meter>,
+        events: EventBus,
+    ) -> Result<Self, SourceError> {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
@@ -182,10 +206,20 @@ impl Gateway {
     }
 
     fn limits(&self, source: &SourceId) -> Arc<Limits> {
-        let mut map = self.inner.limits.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self
+            .inner
+            .limits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         map.entry(source.clone())
             .or_insert_with(|| {
-                let rate = self.inner.rates.lock().ok().and_then(|r| r.get(source).copied()).unwrap_or(0.0);
+                let rate = self
+                    .inner
+                    .rates
+                    .lock()
+                    .ok()
+                    .and_then(|r| r.get(source).copied())
+                    .unwrap_or(0.0);
                 Arc::new(Limits {
                     bucket: Mutex::new(TokenBucket::new(rate, 1.0)),
                     breaker: Mutex::new(Breaker::new(
@@ -200,14 +234,20 @@ impl Gateway {
     /// The breaker state of a source.
     pub fn breaker_state(&self, source: &SourceId) -> BreakerState {
         let limits = self.limits(source);
-        let b = limits.breaker.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let b = limits
+            .breaker
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         b.state(Instant::now())
     }
 
     async fn wait_for_token(&self, limits: &Limits) {
         loop {
             let wait = {
-                let mut b = limits.bucket.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut b = limits
+                    .bucket
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 match b.try_take(Instant::now()) {
                     Ok(()) => return,
                     Err(wait) => wait,
@@ -232,12 +272,18 @@ impl Gateway {
         let mut attempt = 0_u32;
         loop {
             let admission = {
-                let mut b = limits.breaker.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut b = limits
+                    .breaker
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 b.admit(Instant::now())
             };
             if let Admission::Refused { reason } = admission {
                 self.record(spec, None, Outcome::CircuitOpen, Duration::ZERO);
-                return Err(SourceError::CircuitOpen { source_id: spec.source.to_string(), reason });
+                return Err(SourceError::CircuitOpen {
+                    source_id: spec.source.to_string(),
+                    reason,
+                });
             }
             let reservation = self.inner.meter.reserve(spec)?;
             self.wait_for_token(&limits).await;
@@ -246,10 +292,20 @@ impl Gateway {
             let elapsed = started.elapsed();
             let (verdict, reply) = match result {
                 Ok(reply) => ((spec.classify)(&reply), Some(reply)),
-                Err(SourceError::Timeout(ms)) => {
-                    (Verdict::Retry { after: None, reason: format!("timed out after {ms} ms") }, None)
-                }
-                Err(SourceError::Network(e)) => (Verdict::Retry { after: None, reason: e }, None),
+                Err(SourceError::Timeout(ms)) => (
+                    Verdict::Retry {
+                        after: None,
+                        reason: format!("timed out after {ms} ms"),
+                    },
+                    None,
+                ),
+                Err(SourceError::Network(e)) => (
+                    Verdict::Retry {
+                        after: None,
+                        reason: e,
+                    },
+                    None,
+                ),
                 Err(e) => (Verdict::Fail(e), None),
             };
             match verdict {
@@ -260,7 +316,11 @@ impl Gateway {
                 }
                 Verdict::NoData => {
                     self.breaker_success(&limits, spec);
-                    let outcome = if spec.charges_misses { Outcome::NoDataCharged } else { Outcome::NoData };
+                    let outcome = if spec.charges_misses {
+                        Outcome::NoDataCharged
+                    } else {
+                        Outcome::NoData
+                    };
                     self.record(spec, Some(reservation), outcome, elapsed);
                     return Err(SourceError::NoData);
                 }
@@ -272,15 +332,23 @@ impl Gateway {
                 }
                 Verdict::Fail(err) => {
                     // Credentials and malformed answers are not the provider being down.
-                    if matches!(err, SourceError::Upstream { .. } | SourceError::TooLarge { .. }) {
+                    if matches!(
+                        err,
+                        SourceError::Upstream { .. } | SourceError::TooLarge { .. }
+                    ) {
                         self.breaker_failure(&limits, spec, &err.to_string());
                     }
                     self.record(spec, Some(reservation), Outcome::Error(err.code()), elapsed);
                     return Err(err);
                 }
                 Verdict::Retry { after, reason } => {
-                    let rate_limited = reply.as_ref().is_some_and(|r| r.status == 429) || reason.contains("429");
-                    let outcome = if rate_limited { Outcome::RateLimited } else { Outcome::Error("source.upstream") };
+                    let rate_limited =
+                        reply.as_ref().is_some_and(|r| r.status == 429) || reason.contains("429");
+                    let outcome = if rate_limited {
+                        Outcome::RateLimited
+                    } else {
+                        Outcome::Error("source.upstream")
+                    };
                     self.record(spec, Some(reservation), outcome, elapsed);
                     if !rate_limited {
                         self.breaker_failure(&limits, spec, &reason);
@@ -289,14 +357,21 @@ impl Gateway {
                     let s = &self.inner.settings;
                     if attempt >= s.max_attempts {
                         return Err(if rate_limited {
-                            SourceError::RateLimited { retry_after_secs: after.map(|d| d.as_secs()) }
+                            SourceError::RateLimited {
+                                retry_after_secs: after.map(|d| d.as_secs()),
+                            }
                         } else {
-                            SourceError::Upstream { status: reply.map(|r| r.status).unwrap_or(0), detail: reason }
+                            SourceError::Upstream {
+                                status: reply.map(|r| r.status).unwrap_or(0),
+                                detail: reason,
+                            }
                         });
                     }
                     let wait = match after {
                         Some(a) if a > s.max_retry_wait => {
-                            return Err(SourceError::RateLimited { retry_after_secs: Some(a.as_secs()) });
+                            return Err(SourceError::RateLimited {
+                                retry_after_secs: Some(a.as_secs()),
+                            });
                         }
                         Some(a) => a.max(self.backoff(attempt - 1) / 4),
                         None => self.backoff(attempt - 1),
@@ -309,27 +384,47 @@ impl Gateway {
     }
 
     fn breaker_success(&self, limits: &Limits, spec: &CallSpec) {
-        let mut b = limits.breaker.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut b = limits
+            .breaker
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let was_open = !matches!(b.state(Instant::now()), BreakerState::Closed);
         b.on_success();
         if was_open {
-            self.inner.events.publish(EngineEvent::CircuitClosed { source: spec.source.clone() });
+            self.inner.events.publish(EngineEvent::CircuitClosed {
+                source: spec.source.clone(),
+            });
         }
     }
 
     fn breaker_failure(&self, limits: &Limits, spec: &CallSpec, reason: &str) {
         let opened = {
-            let mut b = limits.breaker.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut b = limits
+                .breaker
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             b.on_failure(Instant::now(), reason)
         };
         if opened {
             tracing::warn!(source = %spec.source, reason, "circuit opened");
-            self.inner.events.publish(EngineEvent::CircuitOpened { source: spec.source.clone(), reason: reason.to_owned() });
+            self.inner.events.publish(EngineEvent::CircuitOpened {
+                source: spec.source.clone(),
+                reason: reason.to_owned(),
+            });
         }
     }
 
-    fn record(&self, spec: &CallSpec, reservation: Option<Reservation>, outcome: Outcome, elapsed: Duration) {
-        let cost = self.inner.meter.settle(spec, reservation, &outcome, elapsed);
+    fn record(
+        &self,
+        spec: &CallSpec,
+        reservation: Option<Reservation>,
+        outcome: Outcome,
+        elapsed: Duration,
+    ) {
+        let cost = self
+            .inner
+            .meter
+            .settle(spec, reservation, &outcome, elapsed);
         self.inner.events.publish(EngineEvent::CallMade {
             source: spec.source.clone(),
             endpoint: spec.endpoint.to_owned(),
@@ -358,12 +453,18 @@ impl Gateway {
             let status = resp.status().as_u16();
             if (300..400).contains(&status)
                 && status != 304
-                && let Some(next) =
-                    resp.headers().get("location").and_then(|l| l.to_str().ok()).and_then(|l| url.join(l).ok())
+                && let Some(next) = resp
+                    .headers()
+                    .get("location")
+                    .and_then(|l| l.to_str().ok())
+                    .and_then(|l| url.join(l).ok())
             {
                 redirects.push(url.clone());
                 if redirects.len() > s.max_redirects {
-                    return Err(SourceError::Upstream { status, detail: format!("more than {} redirects", s.max_redirects) });
+                    return Err(SourceError::Upstream {
+                        status,
+                        detail: format!("more than {} redirects", s.max_redirects),
+                    });
                 }
                 url = next;
                 continue;
@@ -371,24 +472,44 @@ impl Gateway {
             let headers: Vec<(String, String)> = resp
                 .headers()
                 .iter()
-                .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
                 .collect();
             if let Some(len) = resp.content_length()
                 && len > s.max_body_bytes as u64
             {
-                return Err(SourceError::TooLarge { limit: s.max_body_bytes });
+                return Err(SourceError::TooLarge {
+                    limit: s.max_body_bytes,
+                });
             }
-            let body = tokio::time::timeout(deadline.saturating_duration_since(Instant::now()), read_capped(resp, s.max_body_bytes))
-                .await
-                .map_err(|_| SourceError::Timeout(timeout_ms))??;
-            return Ok(Reply { status, headers, body, final_url: url, redirects });
+            let body = tokio::time::timeout(
+                deadline.saturating_duration_since(Instant::now()),
+                read_capped(resp, s.max_body_bytes),
+            )
+            .await
+            .map_err(|_| SourceError::Timeout(timeout_ms))??;
+            return Ok(Reply {
+                status,
+                headers,
+                body,
+                final_url: url,
+                redirects,
+            });
         }
     }
 }
 
 async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Bytes, SourceError> {
     let mut buf = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| SourceError::Network(network_message(&e)))? {
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| SourceError::Network(network_message(&e)))?
+    {
         if buf.len() + chunk.len() > cap {
             return Err(SourceError::TooLarge { limit: cap });
         }
@@ -414,5 +535,9 @@ fn network_message(e: &reqwest::Error) -> String {
         detail = s.to_string();
         source = s.source();
     }
-    if detail.is_empty() { kind.to_owned() } else { format!("{kind}: {detail}") }
+    if detail.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{kind}: {detail}")
+    }
 }

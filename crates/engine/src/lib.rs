@@ -10,8 +10,8 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod events;
-pub mod fetcher;
 pub mod fact;
+pub mod fetcher;
 pub mod gateway;
 pub mod merge;
 pub mod meter;
@@ -29,16 +29,16 @@ pub use brief::{Brief, BriefFact, BriefSection, TalkingPoint};
 pub use config::Config;
 pub use engine::{Engine, ModulePlan, SourceStatus};
 pub use error::EngineError;
-pub use orchestrator::{DomainReport, JobReport, JobRequest, ModuleOutcome};
+pub use events::{EngineEvent, EventBus, JobStatus};
+pub use fact::{Fact, FieldName};
+pub use gateway::{CallSpec, Gateway, GatewaySettings, Reply, Verdict, default_classify};
+pub use meter::{BudgetMeter, BudgetSettings, FreeMeter, Meter};
 pub use module::{Module, ModuleInput, ModuleOutput, ModuleSpec, Policy};
+pub use orchestrator::{DomainReport, JobReport, JobRequest, ModuleOutcome};
 pub use registry::Registry;
 pub use score::{Score, ScorePart, ScoringWeights};
 pub use settings::EngineSettings;
-pub use fact::{Fact, FieldName};
-pub use events::{EngineEvent, EventBus, JobStatus};
-pub use gateway::{CallSpec, Gateway, GatewaySettings, Reply, Verdict, default_classify};
-pub use meter::{BudgetMeter, BudgetSettings, FreeMeter, Meter};
 pub use source::{
-    AccountHint, Endpoint, Health, Source, SourceConfig, SourceContext, SourceDescriptor, SourceError,
-    SourceKind,
+    AccountHint, Endpoint, Health, Source, SourceConfig, SourceContext, SourceDescriptor,
+    SourceError, SourceKind,
 };

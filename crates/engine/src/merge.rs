@@ -72,7 +72,11 @@ pub fn merge(
     let mut by_field: BTreeMap<&str, Vec<&Fact>> = BTreeMap::new();
     for f in facts {
         by_field.entry(f.field.as_str()).or_default().push(f);
-        if !out.sources.iter().any(|s| s.source() == f.source.source() && s.endpoint() == f.source.endpoint()) {
+        if !out
+            .sources
+            .iter()
+            .any(|s| s.source() == f.source.source() && s.endpoint() == f.source.endpoint())
+        {
             out.sources.push(f.source.clone());
         }
     }
@@ -97,25 +101,46 @@ pub fn merge(
         }
         let score = |fs: &Vec<&Fact>| -> f64 {
             match strategy(field) {
-                Strategy::Newest => fs.iter().map(|f| f.source.fetched_at().unix_timestamp() as f64).fold(f64::MIN, f64::max),
-                Strategy::Manual if fs.iter().any(|f| f.source.source().as_str() == "manual") => f64::MAX,
+                Strategy::Newest => fs
+                    .iter()
+                    .map(|f| f.source.fetched_at().unix_timestamp() as f64)
+                    .fold(f64::MIN, f64::max),
+                Strategy::Manual if fs.iter().any(|f| f.source.source().as_str() == "manual") => {
+                    f64::MAX
+                }
                 _ => fs.iter().map(|f| weight(f)).fold(0.0, f64::max),
             }
         };
         distinct.sort_by(|a, b| score(&b.1).total_cmp(&score(&a.1)));
-        let Some((winner, backers)) = distinct.first() else { continue };
+        let Some((winner, backers)) = distinct.first() else {
+            continue;
+        };
         out.values.insert(key.clone(), (*winner).clone());
-        let ids: Vec<Value> = backers.iter().map(|f| json!(f.source.source().as_str())).collect();
+        let ids: Vec<Value> = backers
+            .iter()
+            .map(|f| json!(f.source.source().as_str()))
+            .collect();
         out.attribution.insert(key.clone(), Value::Array(ids));
         if distinct.len() > 1 {
-            let total: f64 = distinct.iter().map(|(_, fs)| fs.iter().map(|f| weight(f)).sum::<f64>()).sum();
+            let total: f64 = distinct
+                .iter()
+                .map(|(_, fs)| fs.iter().map(|f| weight(f)).sum::<f64>())
+                .sum();
             let win: f64 = backers.iter().map(|f| weight(f)).sum();
             let all: Vec<Value> = distinct
                 .iter()
-                .flat_map(|(v, fs)| fs.iter().map(move |f| json!({"value": v, "source": f.source.source().as_str()})))
+                .flat_map(|(v, fs)| {
+                    fs.iter()
+                        .map(move |f| json!({"value": v, "source": f.source.source().as_str()}))
+                })
                 .collect();
-            let confidence = if total > 0.0 { (win / total * 100.0).round() / 100.0 } else { 0.0 };
-            out.conflicts.insert(key, json!({"values": all, "confidence": confidence}));
+            let confidence = if total > 0.0 {
+                (win / total * 100.0).round() / 100.0
+            } else {
+                0.0
+            };
+            out.conflicts
+                .insert(key, json!({"values": all, "confidence": confidence}));
         }
     }
     out
@@ -176,12 +201,16 @@ mod tests {
     use time::macros::datetime;
 
     fn fact(field: &str, value: Value, source: &str, at: OffsetDateTime) -> Fact {
-        let r = SourceRef::new(SourceId::new(source).expect("id"), "t", None, at, 1.0).expect("ref");
+        let r =
+            SourceRef::new(SourceId::new(source).expect("id"), "t", None, at, 1.0).expect("ref");
         Fact::new(field, value, r)
     }
 
     fn trust() -> BTreeMap<SourceId, f64> {
-        [("website", 1.0), ("builtwith", 0.9)].into_iter().map(|(s, t)| (SourceId::new(s).expect("id"), t)).collect()
+        [("website", 1.0), ("builtwith", 0.9)]
+            .into_iter()
+            .map(|(s, t)| (SourceId::new(s).expect("id"), t))
+            .collect()
     }
 
     #[test]
@@ -195,11 +224,19 @@ mod tests {
         assert_eq!(m.values["search_provider"], json!("Algolia"));
         let c = &m.conflicts["search_provider"];
         assert_eq!(c["values"].as_array().map(Vec::len), Some(2));
-        assert!(c["confidence"].as_f64().is_some_and(|x| x > 0.5 && x < 0.6), "{c}");
+        assert!(
+            c["confidence"].as_f64().is_some_and(|x| x > 0.5 && x < 0.6),
+            "{c}"
+        );
         // A year-old website answer loses to a fresh BuiltWith one.
         let stale = [
             fact("search.provider", json!("Elasticsearch"), "builtwith", now),
-            fact("search.provider", json!("Algolia"), "website", datetime!(2025-11-01 00:00 UTC)),
+            fact(
+                "search.provider",
+                json!("Algolia"),
+                "website",
+                datetime!(2025-11-01 00:00 UTC),
+            ),
         ];
         let m = merge(&stale, &trust(), |_| Strategy::TrustFreshness, &[], now);
         assert_eq!(m.values["search_provider"], json!("Elasticsearch"));
@@ -209,9 +246,19 @@ mod tests {
     fn newest_and_manual_strategies() {
         let now = datetime!(2026-11-20 00:00 UTC);
         let facts = [
-            fact("profile.name", json!("Old Name"), "website", datetime!(2026-01-01 00:00 UTC)),
+            fact(
+                "profile.name",
+                json!("Old Name"),
+                "website",
+                datetime!(2026-01-01 00:00 UTC),
+            ),
             fact("profile.name", json!("New Name"), "builtwith", now),
-            fact("profile.name", json!("Hand Name"), "manual", datetime!(2026-01-01 00:00 UTC)),
+            fact(
+                "profile.name",
+                json!("Hand Name"),
+                "manual",
+                datetime!(2026-01-01 00:00 UTC),
+            ),
         ];
         let m = merge(&facts[..2], &trust(), |_| Strategy::Newest, &[], now);
         assert_eq!(m.values["profile_name"], json!("New Name"));
@@ -223,13 +270,35 @@ mod tests {
     fn tech_lists_merge_as_a_union_with_their_sources() {
         let now = datetime!(2026-11-20 00:00 UTC);
         let facts = [
-            fact("tech.technologies", json!([{"name": "Shopify"}, {"name": "Algolia"}]), "website", now),
-            fact("tech.technologies", json!([{"name": "Shopify", "first_seen": "2020-01-01"}]), "builtwith", now),
+            fact(
+                "tech.technologies",
+                json!([{"name": "Shopify"}, {"name": "Algolia"}]),
+                "website",
+                now,
+            ),
+            fact(
+                "tech.technologies",
+                json!([{"name": "Shopify", "first_seen": "2020-01-01"}]),
+                "builtwith",
+                now,
+            ),
         ];
-        let m = merge(&facts, &trust(), |_| Strategy::TrustFreshness, &["tech.technologies"], now);
-        let list = m.values["tech_technologies"].as_array().cloned().unwrap_or_default();
+        let m = merge(
+            &facts,
+            &trust(),
+            |_| Strategy::TrustFreshness,
+            &["tech.technologies"],
+            now,
+        );
+        let list = m.values["tech_technologies"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         assert_eq!(list.len(), 2);
-        let shopify = list.iter().find(|t| t["name"] == "Shopify").expect("shopify");
+        let shopify = list
+            .iter()
+            .find(|t| t["name"] == "Shopify")
+            .expect("shopify");
         assert_eq!(shopify["sources"], json!(["website", "builtwith"]));
         assert_eq!(shopify["first_seen"], json!("2020-01-01"));
         assert!(m.conflicts.is_empty());

@@ -52,7 +52,13 @@ pub trait Meter: Send + Sync {
     /// Holds the call's cost, or refuses it (hard cap).
     fn reserve(&self, spec: &CallSpec) -> Result<Reservation, SourceError>;
     /// Settles a call: releases the reservation, logs it; returns what it cost.
-    fn settle(&self, spec: &CallSpec, reservation: Option<Reservation>, outcome: &Outcome, elapsed: Duration) -> u64;
+    fn settle(
+        &self,
+        spec: &CallSpec,
+        reservation: Option<Reservation>,
+        outcome: &Outcome,
+        elapsed: Duration,
+    ) -> u64;
 }
 
 /// The month's budget, in micro-dollars.
@@ -68,7 +74,11 @@ pub struct BudgetSettings {
 
 impl Default for BudgetSettings {
     fn default() -> Self {
-        Self { monthly_limit_micros: 100_000_000, alert_threshold: 0.8, hard_cap: true }
+        Self {
+            monthly_limit_micros: 100_000_000,
+            alert_threshold: 0.8,
+            hard_cap: true,
+        }
     }
 }
 
@@ -90,21 +100,45 @@ pub struct BudgetMeter {
 }
 
 fn month_start(now: OffsetDateTime) -> OffsetDateTime {
-    now.replace_day(1).unwrap_or(now).replace_time(time::Time::MIDNIGHT)
+    now.replace_day(1)
+        .unwrap_or(now)
+        .replace_time(time::Time::MIDNIGHT)
 }
 
 impl BudgetMeter {
-    pub fn new(store: Arc<Mutex<Store>>, user: UserId, settings: BudgetSettings, events: EventBus) -> Result<Self, pf_store::StoreError> {
+    pub fn new(
+        store: Arc<Mutex<Store>>,
+        user: UserId,
+        settings: BudgetSettings,
+        events: EventBus,
+    ) -> Result<Self, pf_store::StoreError> {
         let start = month_start(OffsetDateTime::now_utc());
-        let spent = store.lock().map_err(|_| pf_store::StoreError::Corrupt("store lock poisoned".into()))?.usage_cost_since(start)?;
+        let spent = store
+            .lock()
+            .map_err(|_| pf_store::StoreError::Corrupt("store lock poisoned".into()))?
+            .usage_cost_since(start)?;
         let threshold_fired = settings.monthly_limit_micros > 0
             && spent as f64 >= settings.alert_threshold * settings.monthly_limit_micros as f64;
-        Ok(Self { store, user, settings, events, state: Mutex::new(State { reserved: 0, spent, month_start: start, threshold_fired }) })
+        Ok(Self {
+            store,
+            user,
+            settings,
+            events,
+            state: Mutex::new(State {
+                reserved: 0,
+                spent,
+                month_start: start,
+                threshold_fired,
+            }),
+        })
     }
 
     /// Spent this month and the limit, in micro-dollars.
     pub fn spent_and_limit(&self) -> (u64, u64) {
-        let s = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let s = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         (s.spent, self.settings.monthly_limit_micros)
     }
 }
@@ -115,7 +149,10 @@ impl Meter for BudgetMeter {
         if cost == 0 {
             return Ok(Reservation { micros: 0 });
         }
-        let mut s = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut s = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let now = OffsetDateTime::now_utc();
         if month_start(now) != s.month_start {
             s.month_start = month_start(now);
@@ -127,31 +164,56 @@ impl Meter for BudgetMeter {
         if limit > 0 && self.settings.hard_cap && committed + cost > limit {
             let left = limit.saturating_sub(committed);
             drop(s);
-            self.events.publish(EngineEvent::BudgetExhausted { needed_micros: cost, left_micros: left });
+            self.events.publish(EngineEvent::BudgetExhausted {
+                needed_micros: cost,
+                left_micros: left,
+            });
             self.log(spec, &Outcome::BudgetRefused, 0, Duration::ZERO);
-            return Err(SourceError::Budget { needed: cost as f64 / 1e6, left: left as f64 / 1e6 });
+            return Err(SourceError::Budget {
+                needed: cost as f64 / 1e6,
+                left: left as f64 / 1e6,
+            });
         }
         s.reserved += cost;
         Ok(Reservation { micros: cost })
     }
 
-    fn settle(&self, spec: &CallSpec, reservation: Option<Reservation>, outcome: &Outcome, elapsed: Duration) -> u64 {
-        let cost = if outcome.charged() { spec.cost_micros } else { 0 };
+    fn settle(
+        &self,
+        spec: &CallSpec,
+        reservation: Option<Reservation>,
+        outcome: &Outcome,
+        elapsed: Duration,
+    ) -> u64 {
+        let cost = if outcome.charged() {
+            spec.cost_micros
+        } else {
+            0
+        };
         let fire = {
-            let mut s = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut s = self
+                .state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if let Some(r) = reservation {
                 s.reserved = s.reserved.saturating_sub(r.micros);
             }
             s.spent += cost;
             let limit = self.settings.monthly_limit_micros;
-            let crossed = limit > 0 && !s.threshold_fired && s.spent as f64 >= self.settings.alert_threshold * limit as f64;
+            let crossed = limit > 0
+                && !s.threshold_fired
+                && s.spent as f64 >= self.settings.alert_threshold * limit as f64;
             if crossed {
                 s.threshold_fired = true;
             }
             crossed.then_some((s.spent, limit))
         };
         if let Some((spent, limit)) = fire {
-            self.events.publish(EngineEvent::BudgetThreshold { spent_micros: spent, limit_micros: limit, threshold: self.settings.alert_threshold });
+            self.events.publish(EngineEvent::BudgetThreshold {
+                spent_micros: spent,
+                limit_micros: limit,
+                threshold: self.settings.alert_threshold,
+            });
         }
         self.log(spec, outcome, cost, elapsed);
         cost
@@ -189,7 +251,17 @@ impl Meter for FreeMeter {
     fn reserve(&self, _spec: &CallSpec) -> Result<Reservation, SourceError> {
         Ok(Reservation { micros: 0 })
     }
-    fn settle(&self, spec: &CallSpec, _r: Option<Reservation>, outcome: &Outcome, _e: Duration) -> u64 {
-        if outcome.charged() { spec.cost_micros } else { 0 }
+    fn settle(
+        &self,
+        spec: &CallSpec,
+        _r: Option<Reservation>,
+        outcome: &Outcome,
+        _e: Duration,
+    ) -> u64 {
+        if outcome.charged() {
+            spec.cost_micros
+        } else {
+            0
+        }
     }
 }

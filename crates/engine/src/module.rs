@@ -61,9 +61,14 @@ impl ModuleInput<'_> {
 
     /// A citation for a value PartnerForge derived itself from other modules.
     pub fn derived_citation(&self, from: &[ModuleId]) -> SourceRef {
-        let endpoint = from.iter().map(ToString::to_string).collect::<Vec<_>>().join("+");
+        let endpoint = from
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("+");
         let id = SourceId::new("partnerforge").unwrap_or_else(|_| unreachable_source());
-        SourceRef::new(id, &endpoint, None, self.now, 1.0).unwrap_or_else(|_| unreachable_ref(self.now))
+        SourceRef::new(id, &endpoint, None, self.now, 1.0)
+            .unwrap_or_else(|_| unreachable_ref(self.now))
     }
 
     /// The union of the sources behind the given dependencies (for derived results).
@@ -72,7 +77,10 @@ impl ModuleInput<'_> {
         for id in from {
             if let Some(i) = self.deps.get(id) {
                 for s in i.sources() {
-                    if !out.iter().any(|o| o.source() == s.source() && o.endpoint() == s.endpoint()) {
+                    if !out
+                        .iter()
+                        .any(|o| o.source() == s.source() && o.endpoint() == s.endpoint())
+                    {
                         out.push(s.clone());
                     }
                 }
@@ -89,7 +97,8 @@ fn unreachable_source() -> SourceId {
 
 #[allow(clippy::expect_used)]
 fn unreachable_ref(now: OffsetDateTime) -> SourceRef {
-    SourceRef::new(unreachable_source(), "unknown", None, now, 1.0).expect("a valid literal citation")
+    SourceRef::new(unreachable_source(), "unknown", None, now, 1.0)
+        .expect("a valid literal citation")
 }
 
 /// What a module produced.

@@ -24,11 +24,20 @@ use crate::merge::{Strategy, merge};
 use crate::module::{ModuleInput, ModuleOutput, ModuleSpec, Policy};
 
 /// A spec for a module fed by sources.
-pub(crate) fn fed(id: ModuleId, needs: &[ModuleId], sources: &[&str], policy: Policy, days: i64) -> ModuleSpec {
+pub(crate) fn fed(
+    id: ModuleId,
+    needs: &[ModuleId],
+    sources: &[&str],
+    policy: Policy,
+    days: i64,
+) -> ModuleSpec {
     ModuleSpec {
         id,
         needs: needs.to_vec(),
-        sources: sources.iter().filter_map(|s| SourceId::new(s).ok()).collect(),
+        sources: sources
+            .iter()
+            .filter_map(|s| SourceId::new(s).ok())
+            .collect(),
         policy,
         freshness: time::Duration::days(days),
     }
@@ -53,19 +62,38 @@ pub(crate) fn no_facts(input: &ModuleInput<'_>) -> ModuleOutput {
     if input.source_errors.is_empty() {
         ModuleOutput::Skipped("no source configured or nothing to say".into())
     } else {
-        let why: Vec<String> = input.source_errors.iter().map(|(s, e)| format!("{s}: {e}")).collect();
+        let why: Vec<String> = input
+            .source_errors
+            .iter()
+            .map(|(s, e)| format!("{s}: {e}"))
+            .collect();
         ModuleOutput::Failed(why.join("; "))
     }
 }
 
 /// Runs a fact-fed module: merge, then cite every fact's source.
-pub(crate) fn run_fed(input: &ModuleInput<'_>, prefixes: &[&str], union_fields: &[&str], shape: impl FnOnce(&mut serde_json::Map<String, Value>)) -> ModuleOutput {
-    let facts: Vec<Fact> =
-        input.facts.iter().filter(|f| prefixes.iter().any(|p| f.field.as_str().starts_with(p))).cloned().collect();
+pub(crate) fn run_fed(
+    input: &ModuleInput<'_>,
+    prefixes: &[&str],
+    union_fields: &[&str],
+    shape: impl FnOnce(&mut serde_json::Map<String, Value>),
+) -> ModuleOutput {
+    let facts: Vec<Fact> = input
+        .facts
+        .iter()
+        .filter(|f| prefixes.iter().any(|p| f.field.as_str().starts_with(p)))
+        .cloned()
+        .collect();
     if facts.is_empty() {
         return no_facts(input);
     }
-    let merged = merge(&facts, input.trust, |_| Strategy::TrustFreshness, union_fields, input.now);
+    let merged = merge(
+        &facts,
+        input.trust,
+        |_| Strategy::TrustFreshness,
+        union_fields,
+        input.now,
+    );
     let sources = merged.sources.clone();
     let mut data = merged.into_data();
     if let Value::Object(map) = &mut data {

@@ -65,7 +65,9 @@ pub struct JobReport {
     pub spent_micros: u64,
 }
 
-fn lock(store: &std::sync::Mutex<pf_store::Store>) -> Result<std::sync::MutexGuard<'_, pf_store::Store>, EngineError> {
+fn lock(
+    store: &std::sync::Mutex<pf_store::Store>,
+) -> Result<std::sync::MutexGuard<'_, pf_store::Store>, EngineError> {
     store.lock().map_err(|_| EngineError::Poisoned)
 }
 
@@ -85,24 +87,39 @@ impl Engine {
             None => self.registry.ids().collect(),
         };
         let (spent_before, _) = self.budget();
-        self.events.publish(EngineEvent::EnrichmentStarted { job: req.job.to_string(), domains: req.domains.len() });
-        let fetcher = Arc::new(Fetcher::new(self.store.clone(), self.gateway.clone(), req.force));
-        let results: Vec<Result<DomainReport, EngineError>> = futures::stream::iter(req.domains.iter().cloned())
-            .map(|domain| {
-                let fetcher = fetcher.clone();
-                let wanted = &wanted;
-                async move { self.enrich_domain(req, &domain, wanted, &fetcher).await }
-            })
-            .buffer_unordered(self.settings.concurrency)
-            .collect()
-            .await;
+        self.events.publish(EngineEvent::EnrichmentStarted {
+            job: req.job.to_string(),
+            domains: req.domains.len(),
+        });
+        let fetcher = Arc::new(Fetcher::new(
+            self.store.clone(),
+            self.gateway.clone(),
+            req.force,
+        ));
+        let results: Vec<Result<DomainReport, EngineError>> =
+            futures::stream::iter(req.domains.iter().cloned())
+                .map(|domain| {
+                    let fetcher = fetcher.clone();
+                    let wanted = &wanted;
+                    async move { self.enrich_domain(req, &domain, wanted, &fetcher).await }
+                })
+                .buffer_unordered(self.settings.concurrency)
+                .collect()
+                .await;
         let mut domains = Vec::new();
         for r in results {
             domains.push(r?);
         }
         domains.sort_by(|a, b| a.domain.cmp(&b.domain));
-        let failed = domains.iter().filter(|d| d.status != JobStatus::Complete).count();
-        let status = if failed == 0 { JobStatus::Complete } else { JobStatus::Partial };
+        let failed = domains
+            .iter()
+            .filter(|d| d.status != JobStatus::Complete)
+            .count();
+        let status = if failed == 0 {
+            JobStatus::Complete
+        } else {
+            JobStatus::Partial
+        };
         let (spent_after, _) = self.budget();
         let spent = spent_after.saturating_sub(spent_before);
         self.events.publish(EngineEvent::EnrichmentCompleted {
@@ -112,29 +129,61 @@ impl Engine {
             failed,
             spent_micros: spent,
         });
-        Ok(JobReport { job: req.job.to_string(), status, domains, spent_micros: spent })
+        Ok(JobReport {
+            job: req.job.to_string(),
+            status,
+            domains,
+            spent_micros: spent,
+        })
     }
 
-    async fn enrich_domain(&self, req: &JobRequest, domain: &Domain, wanted: &BTreeSet<ModuleId>, fetcher: &Fetcher) -> Result<DomainReport, EngineError> {
+    async fn enrich_domain(
+        &self,
+        req: &JobRequest,
+        domain: &Domain,
+        wanted: &BTreeSet<ModuleId>,
+        fetcher: &Fetcher,
+    ) -> Result<DomainReport, EngineError> {
         let (account, held) = {
             let store = lock(&self.store)?;
             let account = match store.account_by_domain(domain)? {
                 Some(a) => a,
                 None => {
-                    let id = store.upsert_account(&NewAccount { domain: Some(domain.clone()), ..NewAccount::default() })?.id();
-                    store.account(id)?.ok_or_else(|| pf_store::StoreError::AccountNotFound(domain.to_string()))?
+                    let id = store
+                        .upsert_account(&NewAccount {
+                            domain: Some(domain.clone()),
+                            ..NewAccount::default()
+                        })?
+                        .id();
+                    store
+                        .account(id)?
+                        .ok_or_else(|| pf_store::StoreError::AccountNotFound(domain.to_string()))?
                 }
             };
-            let held: BTreeMap<ModuleId, CheckpointState> =
-                store.checkpoints(&req.job)?.into_iter().filter(|c| &c.domain == domain).map(|c| (c.module, c.state)).collect();
+            let held: BTreeMap<ModuleId, CheckpointState> = store
+                .checkpoints(&req.job)?
+                .into_iter()
+                .filter(|c| &c.domain == domain)
+                .map(|c| (c.module, c.state))
+                .collect();
             (account, held)
         };
-        let mut hint = AccountHint { domain: domain.clone(), name: Some(account.name.clone()), ticker: None };
+        let mut hint = AccountHint {
+            domain: domain.clone(),
+            name: Some(account.name.clone()),
+            ticker: None,
+        };
         let mut deps: BTreeMap<ModuleId, Intelligence> = BTreeMap::new();
         let mut outcomes = BTreeMap::new();
         for wave in self.registry.waves() {
-            let todo: Vec<ModuleId> = wave.iter().copied().filter(|m| wanted.contains(m)).collect();
-            let runs = todo.iter().map(|m| self.run_module(req, account.id, *m, &hint, &deps, held.get(m), fetcher));
+            let todo: Vec<ModuleId> = wave
+                .iter()
+                .copied()
+                .filter(|m| wanted.contains(m))
+                .collect();
+            let runs = todo
+                .iter()
+                .map(|m| self.run_module(req, account.id, *m, &hint, &deps, held.get(m), fetcher));
             let done = futures::future::join_all(runs).await;
             for (m, r) in todo.iter().zip(done) {
                 let (outcome, intel) = r?;
@@ -149,16 +198,32 @@ impl Engine {
                 outcomes.insert(*m, outcome);
             }
             if let Some(profile) = deps.get(&ModuleId::COMPANY_PROFILE) {
-                let ticker = profile.data().get("profile_ticker").and_then(|t| t.as_str()).map(str::to_owned);
+                let ticker = profile
+                    .data()
+                    .get("profile_ticker")
+                    .and_then(|t| t.as_str())
+                    .map(str::to_owned);
                 if ticker.is_some() && hint.ticker.is_none() {
                     hint.ticker = ticker;
                     fetcher.forget_no_data(domain);
                 }
             }
         }
-        let status = if outcomes.values().any(ModuleOutcome::hurts) { JobStatus::Partial } else { JobStatus::Complete };
-        self.events.publish(EngineEvent::DomainCompleted { job: req.job.to_string(), domain: domain.clone(), status });
-        Ok(DomainReport { domain: domain.clone(), status, modules: outcomes })
+        let status = if outcomes.values().any(ModuleOutcome::hurts) {
+            JobStatus::Partial
+        } else {
+            JobStatus::Complete
+        };
+        self.events.publish(EngineEvent::DomainCompleted {
+            job: req.job.to_string(),
+            domain: domain.clone(),
+            status,
+        });
+        Ok(DomainReport {
+            domain: domain.clone(),
+            status,
+            modules: outcomes,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -172,8 +237,15 @@ impl Engine {
         held: Option<&CheckpointState>,
         fetcher: &Fetcher,
     ) -> Result<(ModuleOutcome, Option<Intelligence>), EngineError> {
-        let module = self.registry.get(id).ok_or_else(|| EngineError::Registry(format!("unknown module {id}")))?;
-        let plan = self.plans.get(&id).cloned().ok_or_else(|| EngineError::Registry(format!("no plan for {id}")))?;
+        let module = self
+            .registry
+            .get(id)
+            .ok_or_else(|| EngineError::Registry(format!("unknown module {id}")))?;
+        let plan = self
+            .plans
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| EngineError::Registry(format!("no plan for {id}")))?;
         let now = OffsetDateTime::now_utc();
         let stored = lock(&self.store)?.module_intelligence(account, id)?;
         if held == Some(&CheckpointState::Done) {
@@ -204,11 +276,15 @@ impl Engine {
         };
         let no_data = SourceError::NoData.to_string();
         let output = match module.run(&input) {
-            ModuleOutput::Failed(why) if !errors.is_empty() && errors.iter().all(|(_, e)| e.starts_with("budget")) => {
+            ModuleOutput::Failed(why)
+                if !errors.is_empty() && errors.iter().all(|(_, e)| e.starts_with("budget")) =>
+            {
                 ModuleOutput::Skipped(format!("budget: {why}"))
             }
             // Every source answered, and none knows anything: nothing failed.
-            ModuleOutput::Failed(_) if !errors.is_empty() && errors.iter().all(|(_, e)| e.starts_with(&no_data)) => {
+            ModuleOutput::Failed(_)
+                if !errors.is_empty() && errors.iter().all(|(_, e)| e.starts_with(&no_data)) =>
+            {
                 let names: Vec<String> = errors.iter().map(|(s, _)| s.to_string()).collect();
                 ModuleOutput::Skipped(format!("no data from {}", names.join(", ")))
             }
@@ -216,16 +292,49 @@ impl Engine {
         };
         let (outcome, intel, state, detail) = match output {
             ModuleOutput::Done(intel) => {
-                let changed = lock(&self.store)?.put_intelligence(account, id, &intel, now, now + plan.freshness)?;
-                self.announce(&hint.domain, id, &intel, changed.as_deref(), stored.as_ref().map(|s| &s.intelligence));
-                (ModuleOutcome::Done { changed }, Some(intel), CheckpointState::Done, None)
+                let changed = lock(&self.store)?.put_intelligence(
+                    account,
+                    id,
+                    &intel,
+                    now,
+                    now + plan.freshness,
+                )?;
+                self.announce(
+                    &hint.domain,
+                    id,
+                    &intel,
+                    changed.as_deref(),
+                    stored.as_ref().map(|s| &s.intelligence),
+                );
+                (
+                    ModuleOutcome::Done { changed },
+                    Some(intel),
+                    CheckpointState::Done,
+                    None,
+                )
             }
-            ModuleOutput::Skipped(why) => (ModuleOutcome::Skipped(why.clone()), None, CheckpointState::Skipped, Some(why)),
-            ModuleOutput::Failed(why) => (ModuleOutcome::Failed(why.clone()), None, CheckpointState::Failed, Some(why)),
+            ModuleOutput::Skipped(why) => (
+                ModuleOutcome::Skipped(why.clone()),
+                None,
+                CheckpointState::Skipped,
+                Some(why),
+            ),
+            ModuleOutput::Failed(why) => (
+                ModuleOutcome::Failed(why.clone()),
+                None,
+                CheckpointState::Failed,
+                Some(why),
+            ),
         };
         lock(&self.store)?.save_checkpoint(
             &req.job,
-            &Checkpoint { domain: hint.domain.clone(), module: id, state, result: None, detail },
+            &Checkpoint {
+                domain: hint.domain.clone(),
+                module: id,
+                state,
+                result: None,
+                detail,
+            },
         )?;
         Ok((outcome, intel.or_else(|| stored.map(|s| s.intelligence))))
     }
@@ -244,7 +353,10 @@ impl Engine {
             let (Some(source), Some(config)) = (self.sources.get(id), self.configs.get(id)) else {
                 continue;
             };
-            match fetcher.facts(source, config, account, hint, plan.freshness).await {
+            match fetcher
+                .facts(source, config, account, hint, plan.freshness)
+                .await
+            {
                 Ok(got) if !got.is_empty() => {
                     facts.extend(got.iter().cloned());
                     if plan.policy == Policy::Waterfall {
@@ -252,30 +364,55 @@ impl Engine {
                     }
                 }
                 Ok(_) => errors.push((id.clone(), SourceError::NoData.to_string())),
-                Err(e @ SourceError::Budget { .. }) => errors.push((id.clone(), format!("budget: {e}"))),
+                Err(e @ SourceError::Budget { .. }) => {
+                    errors.push((id.clone(), format!("budget: {e}")))
+                }
                 Err(e) => errors.push((id.clone(), format!("{} ({})", e, e.code()))),
             }
         }
         (facts, errors)
     }
 
-    fn announce(&self, domain: &Domain, id: ModuleId, intel: &Intelligence, changed: Option<&str>, before: Option<&Intelligence>) {
+    fn announce(
+        &self,
+        domain: &Domain,
+        id: ModuleId,
+        intel: &Intelligence,
+        changed: Option<&str>,
+        before: Option<&Intelligence>,
+    ) {
         if id == ModuleId::TECH_STACK
             && let Some(summary) = changed.filter(|_| before.is_some())
         {
-            self.events.publish(EngineEvent::TechChanged { domain: domain.clone(), summary: summary.to_owned() });
+            self.events.publish(EngineEvent::TechChanged {
+                domain: domain.clone(),
+                summary: summary.to_owned(),
+            });
         }
         if id == ModuleId::HOT_LEAD {
-            let priority = |i: &Intelligence| i.data().get("priority").and_then(|p| p.as_str()).map(str::to_owned);
+            let priority = |i: &Intelligence| {
+                i.data()
+                    .get("priority")
+                    .and_then(|p| p.as_str())
+                    .map(str::to_owned)
+            };
             let now_hot = priority(intel).as_deref() == Some("hot");
             let was_hot = before.and_then(priority).as_deref() == Some("hot");
             if now_hot && !was_hot {
-                let score = intel.data().get("score").and_then(serde_json::Value::as_u64).unwrap_or(0);
+                let score = intel
+                    .data()
+                    .get("score")
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(0);
                 let reasons = intel
                     .data()
                     .get("reasons")
                     .and_then(|r| r.as_array())
-                    .map(|r| r.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                    .map(|r| {
+                        r.iter()
+                            .filter_map(|x| x.as_str().map(str::to_owned))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 self.events.publish(EngineEvent::HotLeadDetected {
                     domain: domain.clone(),

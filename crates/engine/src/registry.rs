@@ -19,7 +19,9 @@ pub struct Registry {
 
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Registry").field("waves", &self.waves).finish()
+        f.debug_struct("Registry")
+            .field("waves", &self.waves)
+            .finish()
     }
 }
 
@@ -51,14 +53,24 @@ impl Registry {
         for m in modules {
             let id = m.spec().id;
             if map.insert(id, m).is_some() {
-                return Err(EngineError::Registry(format!("module {id} is registered twice")));
+                return Err(EngineError::Registry(format!(
+                    "module {id} is registered twice"
+                )));
             }
         }
         for (id, m) in &map {
-            let missing: Vec<String> =
-                m.spec().needs.iter().filter(|n| !map.contains_key(n)).map(ToString::to_string).collect();
+            let missing: Vec<String> = m
+                .spec()
+                .needs
+                .iter()
+                .filter(|n| !map.contains_key(n))
+                .map(ToString::to_string)
+                .collect();
             if !missing.is_empty() {
-                return Err(EngineError::Registry(format!("module {id} needs {}, which is not registered", missing.join(", "))));
+                return Err(EngineError::Registry(format!(
+                    "module {id} needs {}, which is not registered",
+                    missing.join(", ")
+                )));
             }
         }
         let mut placed: BTreeSet<ModuleId> = BTreeSet::new();
@@ -66,17 +78,29 @@ impl Registry {
         while placed.len() < map.len() {
             let wave: Vec<ModuleId> = map
                 .iter()
-                .filter(|(id, m)| !placed.contains(id) && m.spec().needs.iter().all(|n| placed.contains(n)))
+                .filter(|(id, m)| {
+                    !placed.contains(id) && m.spec().needs.iter().all(|n| placed.contains(n))
+                })
                 .map(|(id, _)| *id)
                 .collect();
             if wave.is_empty() {
-                let stuck: Vec<String> = map.keys().filter(|id| !placed.contains(id)).map(ToString::to_string).collect();
-                return Err(EngineError::Registry(format!("dependency cycle among {}", stuck.join(", "))));
+                let stuck: Vec<String> = map
+                    .keys()
+                    .filter(|id| !placed.contains(id))
+                    .map(ToString::to_string)
+                    .collect();
+                return Err(EngineError::Registry(format!(
+                    "dependency cycle among {}",
+                    stuck.join(", ")
+                )));
             }
             placed.extend(wave.iter().copied());
             waves.push(wave);
         }
-        Ok(Self { modules: map, waves })
+        Ok(Self {
+            modules: map,
+            waves,
+        })
     }
 
     /// The built-in registry.

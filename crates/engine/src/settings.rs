@@ -47,22 +47,29 @@ pub struct EngineSettings {
 
 impl PartialEq for GatewaySettings {
     fn eq(&self, other: &Self) -> bool {
-        self.timeout == other.timeout && self.max_body_bytes == other.max_body_bytes && self.max_attempts == other.max_attempts
+        self.timeout == other.timeout
+            && self.max_body_bytes == other.max_body_bytes
+            && self.max_attempts == other.max_attempts
     }
 }
 
 impl EngineSettings {
     pub fn from_config(c: &Config) -> Result<Self, EngineError> {
         let user_raw = c.get("user").unwrap_or_else(|| "me@localhost".into());
-        let user = UserId::new(&user_raw).map_err(|_| EngineError::Config(format!("user = `{user_raw}` is not a user id")))?;
+        let user = UserId::new(&user_raw)
+            .map_err(|_| EngineError::Config(format!("user = `{user_raw}` is not a user id")))?;
         let limit_usd: f64 = c.get_parsed("budget.monthly_limit_usd", 100.0)?;
         if !(limit_usd.is_finite() && limit_usd >= 0.0) {
-            return Err(EngineError::Config("budget.monthly_limit_usd must be zero or more".into()));
+            return Err(EngineError::Config(
+                "budget.monthly_limit_usd must be zero or more".into(),
+            ));
         }
         let threshold: f64 = c.get_parsed("budget.alert_threshold", 0.8)?;
         let gateway = GatewaySettings {
             timeout: Duration::from_secs(c.get_parsed("gateway.timeout_secs", 20)?),
-            max_body_bytes: c.get_parsed::<usize>("gateway.max_body_mb", 8)?.saturating_mul(1024 * 1024),
+            max_body_bytes: c
+                .get_parsed::<usize>("gateway.max_body_mb", 8)?
+                .saturating_mul(1024 * 1024),
             max_attempts: c.get_parsed("gateway.max_attempts", 4)?,
             ..GatewaySettings::default()
         };
@@ -88,7 +95,9 @@ impl EngineSettings {
 
     /// Whether a vendor name is one of the competitors (case-insensitive).
     pub fn is_competitor(&self, vendor: &str) -> bool {
-        self.competitors.iter().any(|c| c.eq_ignore_ascii_case(vendor))
+        self.competitors
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(vendor))
     }
 
     /// Whether a vendor name is the home vendor.
@@ -113,7 +122,11 @@ fn unreachable_defaults() -> EngineSettings {
         budget: BudgetSettings::default(),
         concurrency: 4,
         gateway: GatewaySettings::default(),
-        thresholds: Thresholds { hot: 75, warm: 55, cool: 35 },
+        thresholds: Thresholds {
+            hot: 75,
+            warm: 55,
+            cool: 35,
+        },
         max_scripts: 12,
     }
 }

@@ -54,7 +54,11 @@ pub struct SourceDescriptor {
 impl SourceDescriptor {
     /// The default price of `endpoint`, 0 when unknown.
     pub fn price(&self, endpoint: &str) -> u64 {
-        self.endpoints.iter().find(|e| e.name == endpoint).map(|e| e.price_micros).unwrap_or(0)
+        self.endpoints
+            .iter()
+            .find(|e| e.name == endpoint)
+            .map(|e| e.price_micros)
+            .unwrap_or(0)
     }
 }
 
@@ -84,7 +88,11 @@ impl std::fmt::Debug for SourceConfig {
 impl SourceConfig {
     /// The configured price of an endpoint.
     pub fn price(&self, endpoint: &str) -> u64 {
-        self.prices.iter().find(|(e, _)| e == endpoint).map(|(_, p)| *p).unwrap_or(0)
+        self.prices
+            .iter()
+            .find(|(e, _)| e == endpoint)
+            .map(|(_, p)| *p)
+            .unwrap_or(0)
     }
     /// `base_url` joined with a relative path (`v22/api.json`), keeping the base's own path.
     pub fn url(&self, path: &str) -> Result<Url, SourceError> {
@@ -93,7 +101,8 @@ impl SourceConfig {
             let p = format!("{}/", base.path());
             base.set_path(&p);
         }
-        base.join(path.trim_start_matches('/')).map_err(|e| SourceError::Config(format!("bad URL path `{path}`: {e}")))
+        base.join(path.trim_start_matches('/'))
+            .map_err(|e| SourceError::Config(format!("bad URL path `{path}`: {e}")))
     }
 }
 
@@ -116,11 +125,23 @@ pub struct SourceContext<'a> {
 
 impl SourceContext<'_> {
     /// A citation for a fact this source read from `url` via `endpoint`.
-    pub fn cite(&self, source: &SourceDescriptor, endpoint: &str, url: Option<&Url>, confidence: f64) -> SourceRef {
+    pub fn cite(
+        &self,
+        source: &SourceDescriptor,
+        endpoint: &str,
+        url: Option<&Url>,
+        confidence: f64,
+    ) -> SourceRef {
         let confidence = confidence.clamp(0.0, 1.0);
         // Construction only fails for a confidence outside 0..=1, which the clamp rules out.
-        SourceRef::new(source.id.clone(), endpoint, url.map(redact_url), self.now, confidence)
-            .unwrap_or_else(|_| unreachable_citation(source, self.now))
+        SourceRef::new(
+            source.id.clone(),
+            endpoint,
+            url.map(redact_url),
+            self.now,
+            confidence,
+        )
+        .unwrap_or_else(|_| unreachable_citation(source, self.now))
     }
 }
 
@@ -136,8 +157,11 @@ pub fn redact_url(url: &Url) -> String {
         k.contains("key") || k.contains("token") || k.contains("crumb") || k.contains("secret")
     };
     let mut out = url.clone();
-    let kept: Vec<(String, String)> =
-        url.query_pairs().filter(|(k, _)| !secret(k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| !secret(k))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
     if kept.is_empty() {
         out.set_query(None);
     } else {

@@ -11,6 +11,25 @@ use std::sync::Arc;
 
 use crate::Source;
 
+/// The built-in sources, with the website detection rules extended by the user's file
+/// (`website.rules_file` in the configuration; by default `fingerprints.toml` in the data dir,
+/// used when it exists).
+pub fn configured(config: &crate::Config) -> Result<Vec<Arc<dyn Source>>, crate::SourceError> {
+    let mut all = builtin();
+    let file = match config.get("website.rules_file") {
+        Some(f) => Some(std::path::PathBuf::from(f)),
+        None => config
+            .path()
+            .parent()
+            .map(|d| d.join("fingerprints.toml"))
+            .filter(|p| p.exists()),
+    };
+    if let Some(file) = file {
+        all[0] = Arc::new(website::Website::with_user_rules(&file)?);
+    }
+    Ok(all)
+}
+
 /// A source id from a literal known to be valid.
 #[allow(clippy::expect_used)]
 pub(crate) fn unreachable_id() -> pf_core::SourceId {

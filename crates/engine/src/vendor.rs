@@ -34,7 +34,12 @@ pub fn canonical(name: &str) -> String {
     let lower = name.trim().to_lowercase();
     ALIASES
         .iter()
-        .find(|(alias, _)| lower == *alias || lower.starts_with(&format!("{alias} ")) || lower.starts_with(&format!("{alias}.")) || lower.starts_with(alias) && alias.len() > 6)
+        .find(|(alias, _)| {
+            lower == *alias
+                || lower.starts_with(&format!("{alias} "))
+                || lower.starts_with(&format!("{alias}."))
+                || lower.starts_with(alias) && alias.len() > 6
+        })
         .map(|(_, c)| (*c).to_owned())
         .unwrap_or_else(|| name.trim().to_owned())
 }

@@ -6,7 +6,10 @@ use pf_core::{Domain, Intelligence, ModuleId, SourceId};
 use pf_engine::fact::fields;
 use pf_engine::module::{Module, ModuleInput, ModuleOutput, ModuleSpec, Policy};
 use pf_engine::source::{Endpoint, SourceKind};
-use pf_engine::{Config, Engine, Fact, JobRequest, ModuleOutcome, Registry, Source, SourceContext, SourceDescriptor, SourceError};
+use pf_engine::{
+    Config, Engine, Fact, JobRequest, ModuleOutcome, Registry, Source, SourceContext,
+    SourceDescriptor, SourceError,
+};
 use pf_store::{JobId, KeySource, OpenOptions, Store};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
@@ -24,9 +27,17 @@ impl Module for SearchBudgetGuess {
         let Some(m06) = input.dep(ModuleId::SEARCH_PROVIDER) else {
             return ModuleOutput::Skipped("no search provider".into());
         };
-        let guess = if m06["status"] == "competitor" { 250_000 } else { 50_000 };
+        let guess = if m06["status"] == "competitor" {
+            250_000
+        } else {
+            50_000
+        };
         let data = json!({"annual_search_budget_usd": guess, "because": m06["opportunity"]});
-        ModuleOutput::Done(Intelligence::new(data, input.derived_citation(&[ModuleId::SEARCH_PROVIDER]), []))
+        ModuleOutput::Done(Intelligence::new(
+            data,
+            input.derived_citation(&[ModuleId::SEARCH_PROVIDER]),
+            [],
+        ))
     }
 }
 
@@ -43,7 +54,11 @@ impl Source for FixtureSource {
     async fn fetch(&self, cx: &SourceContext<'_>) -> Result<Vec<Fact>, SourceError> {
         let cite = cx.cite(&self.descriptor, "fixture", None, 1.0);
         Ok(vec![
-            Fact::new(fields::TECH_TECHNOLOGIES, json!([{"name": "Coveo", "category": "site_search"}]), cite.clone()),
+            Fact::new(
+                fields::TECH_TECHNOLOGIES,
+                json!([{"name": "Coveo", "category": "site_search"}]),
+                cite.clone(),
+            ),
             Fact::new(fields::SEARCH_PROVIDER, json!("Coveo"), cite),
         ])
     }
@@ -58,7 +73,11 @@ fn fixture() -> Arc<dyn Source> {
             kind: SourceKind::Free,
             feeds: vec![ModuleId::TECH_STACK],
             trust: 1.0,
-            endpoints: vec![Endpoint { name: "fixture", price_micros: 0, charges_misses: false }],
+            endpoints: vec![Endpoint {
+                name: "fixture",
+                price_micros: 0,
+                charges_misses: false,
+            }],
             rate_per_sec: 0.0,
             needs_key: false,
             default_base_url: "http://127.0.0.1:9/",
@@ -71,28 +90,72 @@ async fn a_sixteenth_module_runs_in_the_wave_after_its_dependency() {
     let m16 = ModuleId::new(16).expect("M16");
     let mut modules = pf_engine::registry::builtin();
     modules.push(Arc::new(SearchBudgetGuess {
-        spec: ModuleSpec { id: m16, needs: vec![ModuleId::SEARCH_PROVIDER], sources: vec![], policy: Policy::Merge, freshness: time::Duration::days(7) },
+        spec: ModuleSpec {
+            id: m16,
+            needs: vec![ModuleId::SEARCH_PROVIDER],
+            sources: vec![],
+            policy: Policy::Merge,
+            freshness: time::Duration::days(7),
+        },
     })); // <- the one registration line
     let registry = Registry::new(modules).expect("registry");
-    let wave_of = |m: ModuleId| registry.waves().iter().position(|w| w.contains(&m)).expect("placed");
+    let wave_of = |m: ModuleId| {
+        registry
+            .waves()
+            .iter()
+            .position(|w| w.contains(&m))
+            .expect("placed")
+    };
     assert_eq!(wave_of(m16), wave_of(ModuleId::SEARCH_PROVIDER) + 1);
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(&OpenOptions::new(dir.path()).key(KeySource::Unencrypted)).expect("store");
+    let store =
+        Store::open(&OpenOptions::new(dir.path()).key(KeySource::Unencrypted)).expect("store");
     let mut config = Config::in_memory();
-    config.set("modules.M02.sources", "[\"fixture\"]").expect("config");
-    let engine = Engine::new(Arc::new(Mutex::new(store)), &config, vec![fixture()], registry).expect("engine");
+    config
+        .set("modules.M02.sources", "[\"fixture\"]")
+        .expect("config");
+    let engine = Engine::new(
+        Arc::new(Mutex::new(store)),
+        &config,
+        vec![fixture()],
+        registry,
+    )
+    .expect("engine");
     let domain = Domain::parse("target.com").expect("domain");
-    let req = JobRequest { job: JobId::new("j1"), domains: vec![domain.clone()], modules: Some(vec![m16]), force: false };
+    let req = JobRequest {
+        job: JobId::new("j1"),
+        domains: vec![domain.clone()],
+        modules: Some(vec![m16]),
+        force: false,
+    };
     let report = engine.enrich(&req).await.expect("job");
     let outcomes = &report.domains[0].modules;
-    assert!(matches!(outcomes.get(&m16), Some(ModuleOutcome::Done { .. })), "{outcomes:?}");
-    assert!(!outcomes.contains_key(&ModuleId::TRAFFIC), "only what M16 needs runs");
+    assert!(
+        matches!(outcomes.get(&m16), Some(ModuleOutcome::Done { .. })),
+        "{outcomes:?}"
+    );
+    assert!(
+        !outcomes.contains_key(&ModuleId::TRAFFIC),
+        "only what M16 needs runs"
+    );
     let store = engine.store().lock().expect("lock");
-    let account = store.account_by_domain(&domain).expect("read").expect("created");
-    let stored = store.module_intelligence(account.id, m16).expect("read").expect("stored");
-    assert_eq!(stored.intelligence.data()["annual_search_budget_usd"], 250_000);
-    assert_eq!(stored.intelligence.sources()[0].source().as_str(), "partnerforge");
+    let account = store
+        .account_by_domain(&domain)
+        .expect("read")
+        .expect("created");
+    let stored = store
+        .module_intelligence(account.id, m16)
+        .expect("read")
+        .expect("stored");
+    assert_eq!(
+        stored.intelligence.data()["annual_search_budget_usd"],
+        250_000
+    );
+    assert_eq!(
+        stored.intelligence.sources()[0].source().as_str(),
+        "partnerforge"
+    );
 }
 
 #[test]
@@ -109,14 +172,20 @@ fn a_cycle_or_a_missing_dependency_is_an_error_naming_the_modules() {
     let m = |n: u8, needs: &[u8]| -> Arc<dyn Module> {
         Arc::new(Needs(ModuleSpec {
             id: ModuleId::new(n).expect("id"),
-            needs: needs.iter().map(|d| ModuleId::new(*d).expect("id")).collect(),
+            needs: needs
+                .iter()
+                .map(|d| ModuleId::new(*d).expect("id"))
+                .collect(),
             sources: vec![],
             policy: Policy::Merge,
             freshness: time::Duration::days(1),
         }))
     };
     let cycle = Registry::new(vec![m(20, &[21]), m(21, &[20]), m(22, &[])]).expect_err("cycle");
-    assert!(cycle.to_string().contains("M20") && cycle.to_string().contains("M21"), "{cycle}");
+    assert!(
+        cycle.to_string().contains("M20") && cycle.to_string().contains("M21"),
+        "{cycle}"
+    );
     assert!(!cycle.to_string().contains("M22"));
     let missing = Registry::new(vec![m(20, &[30])]).expect_err("missing");
     assert!(missing.to_string().contains("M20 needs M30"), "{missing}");

@@ -16,13 +16,25 @@ fn engine(dir: &Path, mock: &MockApis, tweak: impl FnOnce(&mut Config)) -> Engin
     let mut config = Config::in_memory();
     for s in pf_engine::sources::builtin() {
         let id = s.descriptor().id.clone();
-        config.set(&format!("sources.{id}.base_url"), &mock.url_for(id.as_str())).expect("base url");
-        config.set(&format!("sources.{id}.rate_per_sec"), "0").expect("unlimited in tests");
+        config
+            .set(
+                &format!("sources.{id}.base_url"),
+                &mock.url_for(id.as_str()),
+            )
+            .expect("base url");
+        config
+            .set(&format!("sources.{id}.rate_per_sec"), "0")
+            .expect("unlimited in tests");
     }
     config.set("user", "tester@example.com").expect("user");
     tweak(&mut config);
-    let mut e = Engine::new(Arc::new(Mutex::new(store)), &config, pf_engine::sources::builtin(), Registry::builtin().expect("registry"))
-        .expect("engine");
+    let mut e = Engine::new(
+        Arc::new(Mutex::new(store)),
+        &config,
+        pf_engine::sources::builtin(),
+        Registry::builtin().expect("registry"),
+    )
+    .expect("engine");
     for id in ["builtwith", "similarweb"] {
         e = e.with_session_key(&SourceId::new(id).expect("id"), KEY);
     }
@@ -32,7 +44,10 @@ fn engine(dir: &Path, mock: &MockApis, tweak: impl FnOnce(&mut Config)) -> Engin
 fn job(id: &str, domains: &[&str], modules: Option<Vec<ModuleId>>, force: bool) -> JobRequest {
     JobRequest {
         job: JobId::new(id),
-        domains: domains.iter().map(|d| Domain::parse(d).expect("domain")).collect(),
+        domains: domains
+            .iter()
+            .map(|d| Domain::parse(d).expect("domain"))
+            .collect(),
         modules,
         force,
     }
@@ -43,29 +58,78 @@ async fn a_batch_runs_every_wave_stores_cited_results_and_reuses_fresh_ones() {
     let mock = MockApis::start().await.expect("mock");
     let dir = tempfile::tempdir().expect("tempdir");
     let e = engine(dir.path(), &mock, |_| {});
-    let report = e.enrich(&job("j1", &["costco.com", "target.com"], None, false)).await.expect("job");
+    let report = e
+        .enrich(&job("j1", &["costco.com", "target.com"], None, false))
+        .await
+        .expect("job");
     assert_eq!(report.domains.len(), 2);
     for d in &report.domains {
-        for m in [ModuleId::COMPANY_PROFILE, ModuleId::TECH_STACK, ModuleId::SEARCH_PROVIDER, ModuleId::ICP_FIT, ModuleId::HOT_LEAD, ModuleId::BRIEF] {
-            assert!(matches!(d.modules.get(&m), Some(ModuleOutcome::Done { .. })), "{} {m}: {:?}", d.domain, d.modules.get(&m));
+        for m in [
+            ModuleId::COMPANY_PROFILE,
+            ModuleId::TECH_STACK,
+            ModuleId::SEARCH_PROVIDER,
+            ModuleId::ICP_FIT,
+            ModuleId::HOT_LEAD,
+            ModuleId::BRIEF,
+        ] {
+            assert!(
+                matches!(d.modules.get(&m), Some(ModuleOutcome::Done { .. })),
+                "{} {m}: {:?}",
+                d.domain,
+                d.modules.get(&m)
+            );
         }
     }
-    let paid_after_first = mock.count("builtwith", "domain-api") + mock.count("similarweb", "visits");
-    assert_eq!(mock.count("builtwith", "domain-api"), 2, "one BuiltWith lookup per domain, shared by M01, M02 and M05");
+    let paid_after_first =
+        mock.count("builtwith", "domain-api") + mock.count("similarweb", "visits");
+    assert_eq!(
+        mock.count("builtwith", "domain-api"),
+        2,
+        "one BuiltWith lookup per domain, shared by M01, M02 and M05"
+    );
     {
         let store = e.store().lock().expect("lock");
-        let costco = store.account_by_domain(&Domain::parse("costco.com").expect("d")).expect("read").expect("account");
-        let m06 = store.module_intelligence(costco.id, ModuleId::SEARCH_PROVIDER).expect("read").expect("stored");
-        assert!(m06.intelligence.data()["search_provider"].is_string(), "{}", m06.intelligence.data());
+        let costco = store
+            .account_by_domain(&Domain::parse("costco.com").expect("d"))
+            .expect("read")
+            .expect("account");
+        let m06 = store
+            .module_intelligence(costco.id, ModuleId::SEARCH_PROVIDER)
+            .expect("read")
+            .expect("stored");
+        assert!(
+            m06.intelligence.data()["search_provider"].is_string(),
+            "{}",
+            m06.intelligence.data()
+        );
         assert!(!m06.intelligence.sources().is_empty());
         assert!(!store.history(costco.id, None).expect("history").is_empty());
     }
     // Fresh results are reused: no call at all the second time.
-    let again = e.enrich(&job("j2", &["costco.com", "target.com"], None, false)).await.expect("job");
-    assert!(again.domains.iter().all(|d| d.modules.values().all(|o| matches!(o, ModuleOutcome::Fresh | ModuleOutcome::Skipped(_)))), "{again:?}");
-    assert_eq!(mock.count("builtwith", "domain-api") + mock.count("similarweb", "visits"), paid_after_first);
+    let again = e
+        .enrich(&job("j2", &["costco.com", "target.com"], None, false))
+        .await
+        .expect("job");
+    assert!(
+        again.domains.iter().all(|d| d
+            .modules
+            .values()
+            .all(|o| matches!(o, ModuleOutcome::Fresh | ModuleOutcome::Skipped(_)))),
+        "{again:?}"
+    );
+    assert_eq!(
+        mock.count("builtwith", "domain-api") + mock.count("similarweb", "visits"),
+        paid_after_first
+    );
     // --force refreshes.
-    e.enrich(&job("j3", &["costco.com"], Some(vec![ModuleId::TECH_STACK]), true)).await.expect("job");
+    e.enrich(&job(
+        "j3",
+        &["costco.com"],
+        Some(vec![ModuleId::TECH_STACK]),
+        true,
+    ))
+    .await
+    .expect("job");
     assert_eq!(mock.count("builtwith", "domain-api"), 3);
 }
 
@@ -76,14 +140,34 @@ async fn a_new_process_resuming_a_job_never_repeats_a_paid_call_it_holds() {
     {
         // The first "process" got as far as the tech stack.
         let e = engine(dir.path(), &mock, |_| {});
-        e.enrich(&job("jr", &["bestbuy.com"], Some(vec![ModuleId::TECH_STACK]), false)).await.expect("job");
+        e.enrich(&job(
+            "jr",
+            &["bestbuy.com"],
+            Some(vec![ModuleId::TECH_STACK]),
+            false,
+        ))
+        .await
+        .expect("job");
     }
     assert_eq!(mock.count("builtwith", "domain-api"), 1);
     let e = engine(dir.path(), &mock, |_| {});
-    let report = e.enrich(&job("jr", &["bestbuy.com"], None, false)).await.expect("resumed");
-    assert_eq!(report.domains[0].modules.get(&ModuleId::TECH_STACK), Some(&ModuleOutcome::Resumed));
-    assert_eq!(mock.count("builtwith", "domain-api"), 1, "the held BuiltWith answer is reused, not bought again");
-    assert!(matches!(report.domains[0].modules.get(&ModuleId::COMPANY_PROFILE), Some(ModuleOutcome::Done { .. })));
+    let report = e
+        .enrich(&job("jr", &["bestbuy.com"], None, false))
+        .await
+        .expect("resumed");
+    assert_eq!(
+        report.domains[0].modules.get(&ModuleId::TECH_STACK),
+        Some(&ModuleOutcome::Resumed)
+    );
+    assert_eq!(
+        mock.count("builtwith", "domain-api"),
+        1,
+        "the held BuiltWith answer is reused, not bought again"
+    );
+    assert!(matches!(
+        report.domains[0].modules.get(&ModuleId::COMPANY_PROFILE),
+        Some(ModuleOutcome::Done { .. })
+    ));
 }
 
 #[tokio::test]
@@ -92,29 +176,64 @@ async fn at_the_hard_cap_paid_calls_are_refused_and_the_module_is_skipped_for_bu
     let dir = tempfile::tempdir().expect("tempdir");
     // $0.18 a month: the BuiltWith lookups ($0.10 + $0.05) fit and cross the 80% threshold;
     // then a SimilarWeb call ($0.08) does not fit in the $0.03 left.
-    let e = engine(dir.path(), &mock, |c| c.set("budget.monthly_limit_usd", "0.18").expect("limit"));
+    let e = engine(dir.path(), &mock, |c| {
+        c.set("budget.monthly_limit_usd", "0.18").expect("limit")
+    });
     let mut events = e.events().subscribe();
-    let first = e.enrich(&job("jb1", &["wayfair.com"], Some(vec![ModuleId::TECH_STACK]), false)).await.expect("job");
-    assert!(matches!(first.domains[0].modules.get(&ModuleId::TECH_STACK), Some(ModuleOutcome::Done { .. })));
-    let report = e.enrich(&job("jb2", &["wayfair.com"], Some(vec![ModuleId::TRAFFIC]), false)).await.expect("job");
+    let first = e
+        .enrich(&job(
+            "jb1",
+            &["wayfair.com"],
+            Some(vec![ModuleId::TECH_STACK]),
+            false,
+        ))
+        .await
+        .expect("job");
+    assert!(matches!(
+        first.domains[0].modules.get(&ModuleId::TECH_STACK),
+        Some(ModuleOutcome::Done { .. })
+    ));
+    let report = e
+        .enrich(&job(
+            "jb2",
+            &["wayfair.com"],
+            Some(vec![ModuleId::TRAFFIC]),
+            false,
+        ))
+        .await
+        .expect("job");
     let d = &report.domains[0];
     match d.modules.get(&ModuleId::TRAFFIC) {
         Some(ModuleOutcome::Skipped(why)) => {
-            assert!(why.starts_with("budget") && why.contains("needed $0.08") && why.contains("$0.03 left"), "{why}")
+            assert!(
+                why.starts_with("budget")
+                    && why.contains("needed $0.08")
+                    && why.contains("$0.03 left"),
+                "{why}"
+            )
         }
         other => panic!("traffic should be skipped for budget, got {other:?}"),
     }
     assert_eq!(report.status, JobStatus::Partial);
-    assert_eq!(mock.count("similarweb", "visits"), 0, "a refused call is never made");
+    assert_eq!(
+        mock.count("similarweb", "visits"),
+        0,
+        "a refused call is never made"
+    );
     let mut exhausted = false;
     let mut threshold = false;
     while let Ok(ev) = events.try_recv() {
         exhausted |= matches!(ev, EngineEvent::BudgetExhausted { .. });
         threshold |= matches!(ev, EngineEvent::BudgetThreshold { .. });
     }
-    assert!(exhausted && threshold, "threshold {threshold}, exhausted {exhausted}");
+    assert!(
+        exhausted && threshold,
+        "threshold {threshold}, exhausted {exhausted}"
+    );
     let store = e.store().lock().expect("lock");
-    let usage = store.usage_since(time::OffsetDateTime::now_utc() - time::Duration::hours(1)).expect("usage");
+    let usage = store
+        .usage_since(time::OffsetDateTime::now_utc() - time::Duration::hours(1))
+        .expect("usage");
     assert!(usage.iter().any(|u| u.status == UsageStatus::BudgetRefused));
     assert_eq!(usage.iter().map(|u| u.cost_micros).sum::<u64>(), 150_000);
 }
@@ -122,30 +241,67 @@ async fn at_the_hard_cap_paid_calls_are_refused_and_the_module_is_skipped_for_bu
 #[tokio::test]
 async fn a_429_with_retry_after_is_waited_out_and_then_succeeds() {
     let mock = MockApis::start().await.expect("mock");
-    mock.set_fault(Fault::new("similarweb", FaultKind::RateLimited).endpoint("visits").times(1).retry_after(1));
+    mock.set_fault(
+        Fault::new("similarweb", FaultKind::RateLimited)
+            .endpoint("visits")
+            .times(1)
+            .retry_after(1),
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let e = engine(dir.path(), &mock, |_| {});
     let started = std::time::Instant::now();
-    let report = e.enrich(&job("j429", &["chewy.com"], Some(vec![ModuleId::TRAFFIC]), false)).await.expect("job");
-    assert!(started.elapsed() >= std::time::Duration::from_millis(950), "Retry-After: 1 was not honoured");
-    assert!(matches!(report.domains[0].modules.get(&ModuleId::TRAFFIC), Some(ModuleOutcome::Done { .. })));
+    let report = e
+        .enrich(&job(
+            "j429",
+            &["chewy.com"],
+            Some(vec![ModuleId::TRAFFIC]),
+            false,
+        ))
+        .await
+        .expect("job");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(950),
+        "Retry-After: 1 was not honoured"
+    );
+    assert!(matches!(
+        report.domains[0].modules.get(&ModuleId::TRAFFIC),
+        Some(ModuleOutcome::Done { .. })
+    ));
     assert_eq!(mock.count("similarweb", "visits"), 2);
     let store = e.store().lock().expect("lock");
-    let usage = store.usage_since(time::OffsetDateTime::now_utc() - time::Duration::hours(1)).expect("usage");
-    assert!(usage.iter().any(|u| u.status == UsageStatus::RateLimited && u.cost_micros == 0));
+    let usage = store
+        .usage_since(time::OffsetDateTime::now_utc() - time::Duration::hours(1))
+        .expect("usage");
+    assert!(
+        usage
+            .iter()
+            .any(|u| u.status == UsageStatus::RateLimited && u.cost_micros == 0)
+    );
 }
 
 #[tokio::test]
 async fn repeated_server_errors_open_the_circuit_and_the_job_finishes_partial() {
     let mock = MockApis::start().await.expect("mock");
     let dir = tempfile::tempdir().expect("tempdir");
-    let e = engine(dir.path(), &mock, |c| c.set("gateway.max_attempts", "2").expect("attempts"));
+    let e = engine(dir.path(), &mock, |c| {
+        c.set("gateway.max_attempts", "2").expect("attempts")
+    });
     let mut events = e.events().subscribe();
     let domains = ["fault500-a.com", "fault500-b.com", "fault500-c.com"];
-    let report = e.enrich(&job("j500", &domains, Some(vec![ModuleId::HIRING]), false)).await.expect("job");
+    let report = e
+        .enrich(&job("j500", &domains, Some(vec![ModuleId::HIRING]), false))
+        .await
+        .expect("job");
     assert_eq!(report.status, JobStatus::Partial);
     for d in &report.domains {
-        assert!(matches!(d.modules.get(&ModuleId::HIRING), Some(ModuleOutcome::Failed(_))), "{:?}", d.modules);
+        assert!(
+            matches!(
+                d.modules.get(&ModuleId::HIRING),
+                Some(ModuleOutcome::Failed(_))
+            ),
+            "{:?}",
+            d.modules
+        );
     }
     let mut opened = None;
     while let Ok(ev) = events.try_recv() {

@@ -104,10 +104,7 @@ async fn domain_api_technologies_are_aggregated_across_paths_deduped_and_dated()
         .expect("jquery");
     assert_eq!(jquery["parent"], "jQuery");
 
-    assert_eq!(
-        field(&facts, "search.provider"),
-        &json!("Algolia")
-    );
+    assert_eq!(field(&facts, "search.provider"), &json!("Algolia"));
     assert_eq!(
         field(&facts, "profile.name"),
         "Costco Wholesale Corporation"

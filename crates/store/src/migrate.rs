@@ -31,7 +31,11 @@ pub(crate) fn apply(conn: &mut Connection) -> Result<(), StoreError> {
         if current_version(&tx)? >= *version {
             continue;
         }
-        tx.execute_batch(sql).map_err(|source| StoreError::Migration { name: (*name).to_owned(), source })?;
+        tx.execute_batch(sql)
+            .map_err(|source| StoreError::Migration {
+                name: (*name).to_owned(),
+                source,
+            })?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
         tracing::info!(migration = name, "applied store migration");

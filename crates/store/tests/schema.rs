@@ -88,11 +88,15 @@ fn two_processes_opening_a_new_store_at_once_both_succeed() {
         let handles: Vec<_> = (0..4)
             .map(|_| {
                 let p = path.clone();
-                std::thread::spawn(move || Store::open(&OpenOptions::new(&p).key(KeySource::Unencrypted)).map(|_| ()))
+                std::thread::spawn(move || {
+                    Store::open(&OpenOptions::new(&p).key(KeySource::Unencrypted)).map(|_| ())
+                })
             })
             .collect();
         for h in handles {
-            h.join().expect("thread").expect("every concurrent open succeeds");
+            h.join()
+                .expect("thread")
+                .expect("every concurrent open succeeds");
         }
     }
 }

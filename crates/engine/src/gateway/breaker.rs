@@ -28,12 +28,20 @@ pub enum Admission {
     Allowed,
     /// The one trial call of a half-open breaker.
     Trial,
-    Refused { reason: String },
+    Refused {
+        reason: String,
+    },
 }
 
 impl Breaker {
     pub fn new(threshold: u32, cooldown: Duration) -> Self {
-        Self { threshold: threshold.max(1), cooldown, failures: 0, open_since: None, trial_in_flight: false }
+        Self {
+            threshold: threshold.max(1),
+            cooldown,
+            failures: 0,
+            open_since: None,
+            trial_in_flight: false,
+        }
     }
 
     pub fn admit(&mut self, now: Instant) -> Admission {
@@ -44,7 +52,9 @@ impl Breaker {
                     self.trial_in_flight = true;
                     Admission::Trial
                 } else {
-                    Admission::Refused { reason: reason.clone() }
+                    Admission::Refused {
+                        reason: reason.clone(),
+                    }
                 }
             }
         }
@@ -77,7 +87,10 @@ impl Breaker {
                 if elapsed >= self.cooldown {
                     BreakerState::HalfOpen
                 } else {
-                    BreakerState::Open { reason: reason.clone(), retry_in_secs: (self.cooldown - elapsed).as_secs() }
+                    BreakerState::Open {
+                        reason: reason.clone(),
+                        retry_in_secs: (self.cooldown - elapsed).as_secs(),
+                    }
                 }
             }
         }
@@ -94,12 +107,18 @@ mod tests {
         let mut b = Breaker::new(3, Duration::from_secs(30));
         assert!(!b.on_failure(t0, "500"));
         assert!(!b.on_failure(t0, "500"));
-        assert!(b.on_failure(t0, "HTTP 500 three times"), "the third failure opens it");
+        assert!(
+            b.on_failure(t0, "HTTP 500 three times"),
+            "the third failure opens it"
+        );
         assert!(matches!(b.admit(t0), Admission::Refused { reason } if reason.contains("500")));
         assert!(matches!(b.state(t0), BreakerState::Open { .. }));
         let later = t0 + Duration::from_secs(31);
         assert_eq!(b.admit(later), Admission::Trial);
-        assert!(matches!(b.admit(later), Admission::Refused { .. }), "only one trial at a time");
+        assert!(
+            matches!(b.admit(later), Admission::Refused { .. }),
+            "only one trial at a time"
+        );
         b.on_success();
         assert_eq!(b.state(later), BreakerState::Closed);
         assert_eq!(b.admit(later), Admission::Allowed);

@@ -15,7 +15,12 @@ impl TokenBucket {
     /// `rate` calls per second (a rate of 0 or less means unlimited), `burst` at most at once.
     pub fn new(rate: f64, burst: f64) -> Self {
         let burst = burst.max(1.0);
-        Self { rate, burst, tokens: burst, last: Instant::now() }
+        Self {
+            rate,
+            burst,
+            tokens: burst,
+            last: Instant::now(),
+        }
     }
 
     fn refill(&mut self, now: Instant) {

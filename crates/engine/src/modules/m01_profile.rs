@@ -12,7 +12,15 @@ pub struct CompanyProfile {
 
 impl CompanyProfile {
     pub fn new() -> Self {
-        Self { spec: fed(ModuleId::COMPANY_PROFILE, &[], &["sec_edgar", "yahoo_finance", "builtwith"], Policy::Merge, 30) }
+        Self {
+            spec: fed(
+                ModuleId::COMPANY_PROFILE,
+                &[],
+                &["sec_edgar", "yahoo_finance", "builtwith"],
+                Policy::Merge,
+                30,
+            ),
+        }
     }
 }
 

@@ -15,7 +15,15 @@ pub struct TechStack {
 
 impl TechStack {
     pub fn new() -> Self {
-        Self { spec: fed(ModuleId::TECH_STACK, &[], &["website", "builtwith"], Policy::Merge, 7) }
+        Self {
+            spec: fed(
+                ModuleId::TECH_STACK,
+                &[],
+                &["website", "builtwith"],
+                Policy::Merge,
+                7,
+            ),
+        }
     }
 }
 
@@ -31,10 +39,19 @@ impl Module for TechStack {
     }
 
     fn run(&self, input: &ModuleInput<'_>) -> ModuleOutput {
-        run_fed(input, &["tech.", "search."], &[fields::TECH_TECHNOLOGIES], |data| {
-            let count = data.get("tech_technologies").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
-            data.insert("technology_count".into(), Value::from(count));
-            data.entry("search_provider").or_insert(Value::Null);
-        })
+        run_fed(
+            input,
+            &["tech.", "search."],
+            &[fields::TECH_TECHNOLOGIES],
+            |data| {
+                let count = data
+                    .get("tech_technologies")
+                    .and_then(Value::as_array)
+                    .map(Vec::len)
+                    .unwrap_or(0);
+                data.insert("technology_count".into(), Value::from(count));
+                data.entry("search_provider").or_insert(Value::Null);
+            },
+        )
     }
 }

@@ -12,7 +12,15 @@ pub struct Traffic {
 
 impl Traffic {
     pub fn new() -> Self {
-        Self { spec: fed(ModuleId::TRAFFIC, &[], &["similarweb"], Policy::Waterfall, 30) }
+        Self {
+            spec: fed(
+                ModuleId::TRAFFIC,
+                &[],
+                &["similarweb"],
+                Policy::Waterfall,
+                30,
+            ),
+        }
     }
 }
 
@@ -24,8 +32,11 @@ impl Default for Traffic {
 
 /// Growth of the last month over the average of the three before it, when there is history.
 pub fn recent_growth(history: &Value) -> Option<f64> {
-    let visits: Vec<f64> =
-        history.as_array()?.iter().filter_map(|m| m.get("visits").and_then(Value::as_f64)).collect();
+    let visits: Vec<f64> = history
+        .as_array()?
+        .iter()
+        .filter_map(|m| m.get("visits").and_then(Value::as_f64))
+        .collect();
     let (last, before) = visits.split_last()?;
     let window: Vec<f64> = before.iter().rev().take(3).copied().collect();
     if window.is_empty() {

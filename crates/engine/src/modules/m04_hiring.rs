@@ -12,7 +12,9 @@ pub struct Hiring {
 
 impl Hiring {
     pub fn new() -> Self {
-        Self { spec: fed(ModuleId::HIRING, &[], &["job_boards"], Policy::Waterfall, 3) }
+        Self {
+            spec: fed(ModuleId::HIRING, &[], &["job_boards"], Policy::Waterfall, 3),
+        }
     }
 }
 
@@ -29,10 +31,18 @@ impl Module for Hiring {
 
     fn run(&self, input: &ModuleInput<'_>) -> ModuleOutput {
         run_fed(input, &["hiring."], &["hiring.jobs"], |data| {
-            let jobs = data.get("hiring_jobs").and_then(Value::as_array).cloned().unwrap_or_default();
+            let jobs = data
+                .get("hiring_jobs")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             let search: Vec<Value> = jobs
                 .iter()
-                .filter(|j| j.get("search_related").and_then(Value::as_bool).unwrap_or(false))
+                .filter(|j| {
+                    j.get("search_related")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false)
+                })
                 .filter_map(|j| j.get("title").cloned())
                 .collect();
             data.insert("open_jobs".into(), Value::from(jobs.len()));

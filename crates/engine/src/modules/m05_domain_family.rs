@@ -15,7 +15,15 @@ pub struct DomainFamily {
 
 impl DomainFamily {
     pub fn new() -> Self {
-        Self { spec: fed(ModuleId::DOMAIN_FAMILY, &[], &["builtwith", "website", "sec_edgar"], Policy::Merge, 30) }
+        Self {
+            spec: fed(
+                ModuleId::DOMAIN_FAMILY,
+                &[],
+                &["builtwith", "website", "sec_edgar"],
+                Policy::Merge,
+                30,
+            ),
+        }
     }
 }
 
@@ -48,13 +56,25 @@ impl Module for DomainFamily {
     }
 
     fn run(&self, input: &ModuleInput<'_>) -> ModuleOutput {
-        run_fed(input, &["family.", "profile.former_names"], &["family.related_domains", "profile.former_names"], |data| {
-            if let Some(former) = data.remove("profile_former_names") {
-                data.insert("company_events".into(), Value::Array(company_events(&former)));
-            }
-            let related = data.get("family_related_domains").and_then(Value::as_array).map(Vec::len).unwrap_or(0);
-            data.insert("related_count".into(), Value::from(related));
-        })
+        run_fed(
+            input,
+            &["family.", "profile.former_names"],
+            &["family.related_domains", "profile.former_names"],
+            |data| {
+                if let Some(former) = data.remove("profile_former_names") {
+                    data.insert(
+                        "company_events".into(),
+                        Value::Array(company_events(&former)),
+                    );
+                }
+                let related = data
+                    .get("family_related_domains")
+                    .and_then(Value::as_array)
+                    .map(Vec::len)
+                    .unwrap_or(0);
+                data.insert("related_count".into(), Value::from(related));
+            },
+        )
     }
 }
 
@@ -64,7 +84,12 @@ mod tests {
 
     #[test]
     fn former_names_become_rename_events() {
-        let ev = company_events(&json!([{"name": "Facebook Inc", "from": "2004-07-29", "to": "2021-10-28"}]));
-        assert_eq!(ev, vec![json!({"kind": "renamed", "former_name": "Facebook Inc", "until": "2021-10-28"})]);
+        let ev = company_events(
+            &json!([{"name": "Facebook Inc", "from": "2004-07-29", "to": "2021-10-28"}]),
+        );
+        assert_eq!(
+            ev,
+            vec![json!({"kind": "renamed", "former_name": "Facebook Inc", "until": "2021-10-28"})]
+        );
     }
 }

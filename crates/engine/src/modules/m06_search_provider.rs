@@ -15,7 +15,9 @@ pub struct SearchProvider {
 
 impl SearchProvider {
     pub fn new() -> Self {
-        Self { spec: derived(ModuleId::SEARCH_PROVIDER, &[ModuleId::TECH_STACK], 7) }
+        Self {
+            spec: derived(ModuleId::SEARCH_PROVIDER, &[ModuleId::TECH_STACK], 7),
+        }
     }
 }
 
@@ -34,18 +36,41 @@ impl Module for SearchProvider {
         let Some(stack) = input.dep(ModuleId::TECH_STACK) else {
             return ModuleOutput::Skipped("no technology stack to read".into());
         };
-        let provider = stack.get("search_provider").and_then(Value::as_str).map(str::to_owned);
-        let technologies = stack.get("tech_technologies").and_then(Value::as_array).cloned().unwrap_or_default();
+        let provider = stack
+            .get("search_provider")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let technologies = stack
+            .get("tech_technologies")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         let evidence = provider.as_ref().and_then(|p| {
             technologies.iter().find(|t| {
-                t.get("name").and_then(Value::as_str).is_some_and(|n| crate::vendor::canonical(n).eq_ignore_ascii_case(p))
+                t.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| crate::vendor::canonical(n).eq_ignore_ascii_case(p))
             })
         });
         let (opportunity, status) = match provider.as_deref() {
-            None => (format!("greenfield: no site-search vendor detected; pitch {} as the first", input.settings.home_vendor), "none"),
-            Some(p) if input.settings.is_home(p) => (format!("expand: already runs {p}"), "home_vendor"),
-            Some(p) if input.settings.is_competitor(p) => (format!("displace {p} with {}", input.settings.home_vendor), "competitor"),
-            Some(p) => (format!("runs {p}: qualify whether it meets their needs"), "other"),
+            None => (
+                format!(
+                    "greenfield: no site-search vendor detected; pitch {} as the first",
+                    input.settings.home_vendor
+                ),
+                "none",
+            ),
+            Some(p) if input.settings.is_home(p) => {
+                (format!("expand: already runs {p}"), "home_vendor")
+            }
+            Some(p) if input.settings.is_competitor(p) => (
+                format!("displace {p} with {}", input.settings.home_vendor),
+                "competitor",
+            ),
+            Some(p) => (
+                format!("runs {p}: qualify whether it meets their needs"),
+                "other",
+            ),
         };
         let data = json!({
             "search_provider": provider,
@@ -55,6 +80,10 @@ impl Module for SearchProvider {
             "conflict": stack.get("conflicts").and_then(|c| c.get("search_provider")).cloned(),
         });
         let sources = input.dep_sources(&[ModuleId::TECH_STACK]);
-        ModuleOutput::Done(cited(data, sources, input.derived_citation(&[ModuleId::TECH_STACK])))
+        ModuleOutput::Done(cited(
+            data,
+            sources,
+            input.derived_citation(&[ModuleId::TECH_STACK]),
+        ))
     }
 }

@@ -13,7 +13,13 @@ pub struct Financials {
 impl Financials {
     pub fn new() -> Self {
         Self {
-            spec: fed(ModuleId::FINANCIALS, &[ModuleId::COMPANY_PROFILE], &["sec_edgar", "yahoo_finance"], Policy::Merge, 30),
+            spec: fed(
+                ModuleId::FINANCIALS,
+                &[ModuleId::COMPANY_PROFILE],
+                &["sec_edgar", "yahoo_finance"],
+                Policy::Merge,
+                30,
+            ),
         }
     }
 }
@@ -30,6 +36,11 @@ impl Module for Financials {
     }
 
     fn run(&self, input: &ModuleInput<'_>) -> ModuleOutput {
-        run_fed(input, &["financials.", "filings."], &["filings.recent"], |_| {})
+        run_fed(
+            input,
+            &["financials.", "filings."],
+            &["filings.recent"],
+            |_| {},
+        )
     }
 }

@@ -11,7 +11,15 @@ pub struct Executives {
 
 impl Executives {
     pub fn new() -> Self {
-        Self { spec: fed(ModuleId::EXECUTIVES, &[ModuleId::COMPANY_PROFILE], &["yahoo_finance"], Policy::Waterfall, 30) }
+        Self {
+            spec: fed(
+                ModuleId::EXECUTIVES,
+                &[ModuleId::COMPANY_PROFILE],
+                &["yahoo_finance"],
+                Policy::Waterfall,
+                30,
+            ),
+        }
     }
 }
 

@@ -13,7 +13,9 @@ pub struct Competitors {
 
 impl Competitors {
     pub fn new() -> Self {
-        Self { spec: derived(ModuleId::COMPETITORS, &[ModuleId::TRAFFIC], 30) }
+        Self {
+            spec: derived(ModuleId::COMPETITORS, &[ModuleId::TRAFFIC], 30),
+        }
     }
 }
 
@@ -32,14 +34,21 @@ impl Module for Competitors {
         let Some(traffic) = input.dep(ModuleId::TRAFFIC) else {
             return ModuleOutput::Skipped("no traffic data to find similar sites in".into());
         };
-        let similar = traffic.get("traffic_similar_sites").and_then(Value::as_array).cloned().unwrap_or_default();
+        let similar = traffic
+            .get("traffic_similar_sites")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         if similar.is_empty() {
             return ModuleOutput::Skipped("no similar sites known".into());
         }
         let mut list: Vec<Value> = similar
             .iter()
             .filter_map(|s| {
-                let domain = s.get("domain").or_else(|| s.get("url")).and_then(Value::as_str)?;
+                let domain = s
+                    .get("domain")
+                    .or_else(|| s.get("url"))
+                    .and_then(Value::as_str)?;
                 let provider = input.peers.get(domain).cloned();
                 Some(json!({
                     "domain": domain,
@@ -55,10 +64,18 @@ impl Module for Competitors {
         list.truncate(10);
         let home_users = list
             .iter()
-            .filter(|c| c["search_provider"].as_str().is_some_and(|p| input.settings.is_home(p)))
+            .filter(|c| {
+                c["search_provider"]
+                    .as_str()
+                    .is_some_and(|p| input.settings.is_home(p))
+            })
             .count();
         let data = json!({ "competitors": list, "competitors_on_home_vendor": home_users });
         let sources = input.dep_sources(&[ModuleId::TRAFFIC]);
-        ModuleOutput::Done(cited(data, sources, input.derived_citation(&[ModuleId::TRAFFIC])))
+        ModuleOutput::Done(cited(
+            data,
+            sources,
+            input.derived_citation(&[ModuleId::TRAFFIC]),
+        ))
     }
 }

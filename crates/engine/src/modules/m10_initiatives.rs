@@ -12,7 +12,15 @@ pub struct Initiatives {
 
 impl Initiatives {
     pub fn new() -> Self {
-        Self { spec: fed(ModuleId::INITIATIVES, &[ModuleId::COMPANY_PROFILE], &["websearch"], Policy::Waterfall, 14) }
+        Self {
+            spec: fed(
+                ModuleId::INITIATIVES,
+                &[ModuleId::COMPANY_PROFILE],
+                &["websearch"],
+                Policy::Waterfall,
+                14,
+            ),
+        }
     }
 }
 

@@ -268,11 +268,21 @@ pub fn is_search_related(title: &str) -> bool {
         || has("sem")
         || has("ppc");
     let search = has("search") && !marketing;
-    let topical = ["relevance", "relevancy", "discovery", "recommendation", "recommendations", "recommender"]
-        .iter()
-        .any(|w| has(w));
+    let topical = [
+        "relevance",
+        "relevancy",
+        "discovery",
+        "recommendation",
+        "recommendations",
+        "recommender",
+    ]
+    .iter()
+    .any(|w| has(w));
     // Merchandising is a store and buying job unless it is the online, on-site kind.
-    let online = ["digital", "online", "ecommerce", "site", "onsite", "web"].iter().any(|w| has(w)) || phrase("e", "commerce");
+    let online = ["digital", "online", "ecommerce", "site", "onsite", "web"]
+        .iter()
+        .any(|w| has(w))
+        || phrase("e", "commerce");
     let merchandising = (has("merchandising") || has("merchandiser")) && online;
     search || topical || merchandising
 }

@@ -86,7 +86,11 @@ pub(super) fn facts(
     // The provider is a name, comparable with the website's detection; when it was first and
     // last seen is in the technology list.
     if let Some(t) = search {
-        out.push(Fact::new(fields::SEARCH_PROVIDER, json!(crate::vendor::canonical(&t.name)), cite(0.85)));
+        out.push(Fact::new(
+            fields::SEARCH_PROVIDER,
+            json!(crate::vendor::canonical(&t.name)),
+            cite(0.85),
+        ));
     }
 
     let meta = entry.get("Meta");
