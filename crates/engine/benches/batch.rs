@@ -69,7 +69,7 @@ fn main() {
                 .set(&format!("sources.{}.rate_per_sec", d.id), &rate.to_string())
                 .expect("rate");
         }
-        config.set("jobs.concurrency", "256").expect("concurrency");
+        config.set("jobs.concurrency", "32").expect("concurrency");
         config.set("user", "bench@example.com").expect("user");
         config
             .set("budget.monthly_limit_usd", "0")

@@ -77,6 +77,16 @@ impl Fetcher {
         result.clone()
     }
 
+    /// Drops everything held for a domain once it is done (answers are in the store by then), so
+    /// a long batch holds only the domains in flight.
+    pub fn forget_domain(&self, domain: &Domain) {
+        let mut slots = self
+            .slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        slots.retain(|(d, _), _| d != domain);
+    }
+
     /// Forgets a "no data" answer so the next module asks again (used when the hint changed).
     pub fn forget_no_data(&self, domain: &Domain) {
         let mut slots = self

@@ -209,6 +209,7 @@ impl Engine {
                 }
             }
         }
+        fetcher.forget_domain(domain);
         let status = if outcomes.values().any(ModuleOutcome::hurts) {
             JobStatus::Partial
         } else {
