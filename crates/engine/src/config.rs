@@ -2,7 +2,8 @@
 //! variables (`PARTNERFORGE_` + the key upper-cased with `.` and `-` as `_`, e.g.
 //! `PARTNERFORGE_SOURCES_BUILTWITH_BASE_URL`). `partnerforge config get|set KEY [VALUE]` reads and
 //! writes it. Keys: the fixed ones in [`KEYS`], plus `sources.<id>.{base_url,rate_per_sec,trust,
-//! enabled,user_agent,price.<endpoint>}` and `modules.<Mxx>.{policy,sources,freshness_days}`.
+//! enabled,user_agent,price.<endpoint>}`, `modules.<Mxx>.{policy,sources,freshness_days}`, and
+//! `conflicts.<field>` (`trust`, `newest` or `manual`) for how a field's conflicts are resolved.
 
 use std::path::{Path, PathBuf};
 
@@ -95,6 +96,7 @@ fn valid_key(key: &str) -> bool {
                 && ["base_url", "rate_per_sec", "trust", "enabled", "user_agent"].contains(field)
         }
         ["sources", id, "price", endpoint] => !id.is_empty() && !endpoint.is_empty(),
+        ["conflicts", area, name] => !area.is_empty() && !name.is_empty(),
         ["modules", m, field] => {
             m.parse::<pf_core::ModuleId>().is_ok()
                 && ["policy", "sources", "freshness_days"].contains(field)

@@ -90,7 +90,14 @@ pub(crate) fn run_fed(
     let merged = merge(
         &facts,
         input.trust,
-        |_| Strategy::TrustFreshness,
+        |field| {
+            input
+                .settings
+                .strategies
+                .get(field)
+                .copied()
+                .unwrap_or(Strategy::TrustFreshness)
+        },
         union_fields,
         input.now,
     );

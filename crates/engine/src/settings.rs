@@ -43,6 +43,8 @@ pub struct EngineSettings {
     pub gateway: GatewaySettings,
     pub thresholds: Thresholds,
     pub max_scripts: usize,
+    /// Per fact field (`profile.name`), how conflicts are resolved when not by trust x freshness.
+    pub strategies: std::collections::BTreeMap<String, crate::merge::Strategy>,
 }
 
 impl PartialEq for GatewaySettings {
@@ -90,6 +92,7 @@ impl EngineSettings {
                 cool: c.get_parsed("scoring.cool", 35)?,
             },
             max_scripts: c.get_parsed("website.max_scripts", 12)?,
+            strategies: strategies(c)?,
         })
     }
 
@@ -104,6 +107,31 @@ impl EngineSettings {
     pub fn is_home(&self, vendor: &str) -> bool {
         self.home_vendor.eq_ignore_ascii_case(vendor)
     }
+}
+
+/// `conflicts.<field>` keys: `trust` (the default), `newest` or `manual`.
+fn strategies(
+    c: &Config,
+) -> Result<std::collections::BTreeMap<String, crate::merge::Strategy>, EngineError> {
+    use crate::merge::Strategy;
+    let mut out = std::collections::BTreeMap::new();
+    for (key, value) in c.file_entries() {
+        let Some(field) = key.strip_prefix("conflicts.") else {
+            continue;
+        };
+        let s = match value.as_str() {
+            "trust" => Strategy::TrustFreshness,
+            "newest" => Strategy::Newest,
+            "manual" => Strategy::Manual,
+            other => {
+                return Err(EngineError::Config(format!(
+                    "{key} = `{other}`: use trust, newest or manual"
+                )));
+            }
+        };
+        out.insert(field.to_owned(), s);
+    }
+    Ok(out)
 }
 
 impl Default for EngineSettings {
@@ -128,6 +156,7 @@ fn unreachable_defaults() -> EngineSettings {
             cool: 35,
         },
         max_scripts: 12,
+        strategies: Default::default(),
     }
 }
 
