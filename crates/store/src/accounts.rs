@@ -166,14 +166,67 @@ impl Store {
         Ok(to_u64(Some(n)).unwrap_or(0))
     }
 
-    /// The account with this domain, if any.
+    /// The account with this domain, if any; a former domain (see [`Store::add_domain_alias`])
+    /// finds the account it now belongs to.
     pub fn account_by_domain(&self, domain: &Domain) -> Result<Option<Account>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(&format!("SELECT {COLUMNS} FROM accounts WHERE domain = ?1"))?;
-        stmt.query_row([domain.as_str()], row_to_account)
+        if let Some(found) = stmt
+            .query_row([domain.as_str()], row_to_account)
+            .optional()?
+        {
+            return found.map(Some);
+        }
+        let mut alias = self.conn.prepare_cached(&format!(
+            "SELECT {} FROM domain_aliases x JOIN accounts a ON a.id = x.account_id WHERE x.domain = ?1",
+            COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+        ))?;
+        alias
+            .query_row([domain.as_str()], row_to_account)
             .optional()?
             .transpose()
+    }
+
+    /// Records that `alias` (a former or alternative domain) belongs to `account`: lookups of the
+    /// alias find the account, so its history follows the company. An alias that is itself an
+    /// account's own domain is not recorded.
+    pub fn add_domain_alias(
+        &self,
+        alias: &Domain,
+        account: AccountId,
+        reason: &str,
+    ) -> Result<bool, StoreError> {
+        let own: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM accounts WHERE domain = ?1",
+                [alias.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if own.is_some() {
+            return Ok(false);
+        }
+        let n = self.conn.execute(
+            "INSERT INTO domain_aliases (domain, account_id, reason, added_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (domain) DO UPDATE SET account_id = excluded.account_id, reason = excluded.reason",
+            params![alias.as_str(), account.to_string(), reason, ts::format(ts::now())],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// An account's former and alternative domains with why each was recorded.
+    pub fn domain_aliases(&self, account: AccountId) -> Result<Vec<(Domain, String)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT domain, reason FROM domain_aliases WHERE account_id = ?1 ORDER BY domain",
+        )?;
+        let rows = stmt.query_map([account.to_string()], row::texts::<2>)?;
+        rows.map(|r| {
+            let [d, why] = r?;
+            Ok((row::domain(&d)?, why))
+        })
+        .collect()
     }
 
     /// The account with this id, if any.

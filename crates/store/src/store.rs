@@ -88,6 +88,36 @@ fn resolve_key(
     }
 }
 
+/// SQLite answers "busy" at once (without waiting) in a few cases, such as switching a new file
+/// to WAL while another process opens it; those are retried for a short while.
+fn retry_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let mut tries = 0;
+    loop {
+        match f() {
+            Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) && tries < 200 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn retry_busy_store<T>(mut f: impl FnMut() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    let mut tries = 0;
+    loop {
+        match f() {
+            Err(StoreError::Sqlite(e))
+                if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) && tries < 200 =>
+            {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl Store {
     /// Opens the store, creating the data directory and database when missing, and applies
     /// pending migrations. A wrong key is [`StoreError::WrongKey`], never a fresh empty database.
@@ -107,6 +137,8 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&path, flags)?;
+        // Before anything that takes a lock: another process may be opening the same store.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         let encrypted = key.is_some();
         if let Some(key) = &key {
             let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
@@ -122,21 +154,23 @@ impl Store {
                 _ => StoreError::Sqlite(e),
             });
         }
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
+        retry_busy(|| {
+            conn.execute_batch(
+                "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA secure_delete = ON;
              PRAGMA busy_timeout = 5000;
              PRAGMA temp_store = MEMORY;
              PRAGMA cache_size = -65536;",
-        )?;
+            )
+        })?;
         let mut store = Store {
             conn,
             path,
             encrypted,
         };
-        migrate::apply(&mut store.conn)?;
+        retry_busy_store(|| migrate::apply(&mut store.conn))?;
         Ok(store)
     }
 

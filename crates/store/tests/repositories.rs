@@ -192,3 +192,34 @@ fn deleting_nothing_and_missing_accounts_are_clear() {
         .expect_err("missing");
     assert_eq!(err.code(), "store.account_not_found");
 }
+
+#[test]
+fn a_former_domain_finds_the_account_it_became_and_its_history() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(dir.path());
+    let ulta = store
+        .upsert_account(&account("ulta.com", "Ulta Beauty"))
+        .expect("insert")
+        .id();
+    let old = Domain::parse("ultasalon.com").expect("d");
+    assert!(
+        store
+            .add_domain_alias(&old, ulta, "ultasalon.com redirects to ulta.com")
+            .expect("alias")
+    );
+    let found = store
+        .account_by_domain(&old)
+        .expect("read")
+        .expect("found through the alias");
+    assert_eq!(found.id, ulta);
+    assert_eq!(store.domain_aliases(ulta).expect("aliases")[0].0, old);
+    // An account's own domain is never turned into an alias of another.
+    store
+        .upsert_account(&account("target.com", "Target"))
+        .expect("insert");
+    assert!(
+        !store
+            .add_domain_alias(&Domain::parse("target.com").expect("d"), ulta, "x")
+            .expect("alias")
+    );
+}
