@@ -244,11 +244,26 @@ fn run(label: &str, key: KeySource, accounts: usize) -> Figures {
         assert_eq!(all.len(), MODULES.len());
     }
     let mut searches = Vec::with_capacity(2000);
+    let mut by_kind: Vec<Vec<(Duration, String)>> = vec![Vec::new(); 5];
     for n in 0..2000 {
         let q = typical_query(n, accounts);
         let t = Instant::now();
         let _ = store.search(&q, 20).expect("search");
         searches.push(t.elapsed());
+        by_kind[n % 5].push((t.elapsed(), q));
+    }
+    if std::env::var_os("PF_BENCH_VERBOSE").is_some() {
+        for (k, mut v) in by_kind.into_iter().enumerate() {
+            v.sort();
+            let worst = v.last().cloned().unwrap_or_default();
+            println!(
+                "{label} query kind {k}: p50 {:?} p99 {:?} worst {:?} ({})",
+                v[v.len() / 2].0,
+                v[v.len() * 99 / 100].0,
+                worst.0,
+                worst.1
+            );
+        }
     }
     // A broad query that matches every company document: the worst case for ranking.
     let mut broad = Vec::with_capacity(200);

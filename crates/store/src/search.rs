@@ -33,6 +33,19 @@ pub struct SearchHit {
 /// Turns free text into a safe FTS5 MATCH expression: every word quoted, all words required,
 /// the last one prefix-matched. `None` when the text has no words at all.
 pub(crate) fn to_match_expression(query: &str) -> Option<String> {
+    to_expression(query, true)
+}
+
+/// The same words, the last one matched whole: tried first for a long last word, because a
+/// prefix over a common word costs a merge of every term it starts.
+fn to_exact_expression(query: &str) -> Option<String> {
+    to_expression(query, false)
+}
+
+/// A last word at least this long is tried as a whole word first.
+const EXACT_FIRST_LEN: usize = 6;
+
+fn to_expression(query: &str, prefix_last: bool) -> Option<String> {
     let words: Vec<String> = query
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -41,7 +54,11 @@ pub(crate) fn to_match_expression(query: &str) -> Option<String> {
         .collect();
     let (last, rest) = words.split_last()?;
     let mut terms: Vec<String> = rest.iter().map(|w| format!("\"{w}\"")).collect();
-    terms.push(format!("\"{last}\"*"));
+    terms.push(if prefix_last {
+        format!("\"{last}\"*")
+    } else {
+        format!("\"{last}\"")
+    });
     Some(terms.join(" "))
 }
 
@@ -59,6 +76,23 @@ impl Store {
         let Some(expr) = to_match_expression(query) else {
             return Ok(Vec::new());
         };
+        let last_len = query
+            .split(|c: char| !c.is_alphanumeric())
+            .rfind(|w| !w.is_empty())
+            .map(str::len)
+            .unwrap_or(0);
+        if last_len >= EXACT_FIRST_LEN
+            && let Some(exact) = to_exact_expression(query)
+        {
+            let hits = self.ranked(&exact, limit)?;
+            if hits.len() >= limit {
+                return Ok(hits);
+            }
+        }
+        self.ranked(&expr, limit)
+    }
+
+    fn ranked(&self, expr: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
         // Rank first and keep only the best `limit` rows; snippets and joins are then computed
         // for those rows alone, not for every match.
         let mut stmt = self.conn.prepare_cached(
