@@ -300,6 +300,9 @@ impl Engine {
                     now,
                     now + plan.freshness,
                 )?;
+                if id == ModuleId::DOMAIN_FAMILY {
+                    self.map_redirected_domains(account, &hint.domain, &intel)?;
+                }
                 self.announce(
                     &hint.domain,
                     id,
@@ -372,6 +375,46 @@ impl Engine {
             }
         }
         (facts, errors)
+    }
+
+    /// A company whose site now lives at another domain (the homepage redirects there) is one
+    /// company: the other domain becomes an alias of this account, so looking it up finds this
+    /// account and its history.
+    fn map_redirected_domains(
+        &self,
+        account: AccountId,
+        own: &Domain,
+        intel: &Intelligence,
+    ) -> Result<(), EngineError> {
+        let related = intel
+            .data()
+            .get("family_related_domains")
+            .and_then(|r| r.as_array())
+            .cloned()
+            .unwrap_or_default();
+        let store = lock(&self.store)?;
+        for item in related {
+            if item.get("relation").and_then(|r| r.as_str()) != Some("redirect") {
+                continue;
+            }
+            let Some(target) = item
+                .get("domain")
+                .and_then(|d| d.as_str())
+                .and_then(|d| Domain::parse(d).ok())
+            else {
+                continue;
+            };
+            if &target != own
+                && store.add_domain_alias(
+                    &target,
+                    account,
+                    &format!("{own} redirects to {target}"),
+                )?
+            {
+                tracing::info!(%own, %target, "mapped a redirect target to the account");
+            }
+        }
+        Ok(())
     }
 
     fn announce(

@@ -109,6 +109,12 @@ async fn redirects_are_recorded_for_the_domain_family() {
         "{}",
         m05.intelligence.data()
     );
+    // The company's history follows it: the domain it moved to finds this account.
+    let moved = store
+        .account_by_domain(&Domain::parse("ulta.com").expect("d"))
+        .expect("read")
+        .expect("alias");
+    assert_eq!(moved.id, account.id);
 }
 
 #[tokio::test]
