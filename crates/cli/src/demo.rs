@@ -51,7 +51,7 @@ where
             store,
             &config,
             pf_engine::sources::configured(&config)?,
-            Registry::builtin()?,
+            Registry::configured(&config)?,
         )?;
         if mock.is_some() {
             let ids: Vec<_> = engine.source_ids().cloned().collect();

@@ -68,6 +68,11 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "score at and above which an account is cool (below: cold)",
     ),
     ("website.max_scripts", "12", "scripts fetched per homepage"),
+    (
+        "scoring.intent_window_days",
+        "180",
+        "intent signals older than this give no points",
+    ),
 ];
 
 /// The configuration file plus environment overrides.
@@ -97,6 +102,20 @@ fn valid_key(key: &str) -> bool {
         }
         ["sources", id, "price", endpoint] => !id.is_empty() && !endpoint.is_empty(),
         ["conflicts", area, name] => !area.is_empty() && !name.is_empty(),
+        ["scoring", "weights", name] => [
+            "size",
+            "ecommerce",
+            "traffic",
+            "search",
+            "industry",
+            "competitor_removed",
+            "search_hiring",
+            "growth",
+            "initiatives",
+            "fit",
+            "intent",
+        ]
+        .contains(name),
         ["modules", m, field] => {
             m.parse::<pf_core::ModuleId>().is_ok()
                 && ["policy", "sources", "freshness_days"].contains(field)

@@ -108,6 +108,26 @@ impl Registry {
         Self::new(builtin())
     }
 
+    /// The built-in registry with the scoring modules (M11-M13) weighted from configuration
+    /// (`scoring.weights.<name>`, `scoring.intent_window_days`).
+    pub fn configured(config: &crate::Config) -> Result<Self, EngineError> {
+        let weights = crate::score::ScoringWeights::from_config(config)?;
+        let mut all = builtin();
+        for m in all.iter_mut() {
+            let id = m.spec().id;
+            if id == ModuleId::ICP_FIT {
+                *m = Arc::new(modules::m11_icp_fit::IcpFit::with_weights(weights.clone()));
+            } else if id == ModuleId::INTENT {
+                *m = Arc::new(modules::m12_intent::Intent::with_weights(weights.clone()));
+            } else if id == ModuleId::HOT_LEAD {
+                *m = Arc::new(modules::m13_hot_lead::HotLead::with_weights(
+                    weights.clone(),
+                ));
+            }
+        }
+        Self::new(all)
+    }
+
     pub fn waves(&self) -> &[Vec<ModuleId>] {
         &self.waves
     }

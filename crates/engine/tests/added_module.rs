@@ -191,3 +191,20 @@ fn a_cycle_or_a_missing_dependency_is_an_error_naming_the_modules() {
     assert!(missing.to_string().contains("M20 needs M30"), "{missing}");
     assert_eq!(missing.code(), "engine.registry");
 }
+
+#[test]
+fn scoring_weights_come_from_configuration_and_bad_ones_are_refused() {
+    let mut config = Config::in_memory();
+    config
+        .set("scoring.weights.search", "80")
+        .expect("weight key");
+    let registry = Registry::configured(&config).expect("registry");
+    assert!(registry.get(ModuleId::ICP_FIT).is_some());
+    config.set("scoring.weights.fit", "-3").expect("stored");
+    let err = Registry::configured(&config).expect_err("negative weight");
+    assert!(err.to_string().contains("scoring.weights.fit"), "{err}");
+    assert!(
+        config.set("scoring.weights.luck", "1").is_err(),
+        "unknown weight names are refused"
+    );
+}
