@@ -4,113 +4,23 @@
 //! honour `Retry-After` (or a source's own hint), and one usage-log record per call.
 
 pub mod breaker;
+mod call;
+mod http;
 pub mod limiter;
 
-use bytes::Bytes;
-use pf_core::{Domain, SourceId};
+pub use call::{CallSpec, Reply, Verdict, default_classify, snippet};
+
+use pf_core::SourceId;
 use rand::Rng;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use url::Url;
 
 use crate::events::{EngineEvent, EventBus};
 use crate::meter::{Meter, Outcome, Reservation};
 use crate::source::SourceError;
 use breaker::{Admission, Breaker, BreakerState};
 use limiter::TokenBucket;
-
-/// One HTTP request a source wants made.
-#[derive(Debug, Clone)]
-pub struct CallSpec {
-    pub source: SourceId,
-    /// The priced endpoint name (`domain-api`), as in the usage log.
-    pub endpoint: &'static str,
-    pub domain: Option<Domain>,
-    pub url: Url,
-    pub headers: Vec<(String, String)>,
-    /// What the call costs if the provider charges for it, in micro-dollars.
-    pub cost_micros: u64,
-    /// Whether a "no data" answer is charged.
-    pub charges_misses: bool,
-    /// How the source reads a reply.
-    pub classify: fn(&Reply) -> Verdict,
-}
-
-/// A reply as received (after redirects).
-#[derive(Debug, Clone)]
-pub struct Reply {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Bytes,
-    pub final_url: Url,
-    /// URLs redirected through, in order (excluding the final one).
-    pub redirects: Vec<Url>,
-}
-
-impl Reply {
-    /// The first header with this name (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    /// The body as text (lossy UTF-8).
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-    /// `Retry-After` in seconds, when given as a number.
-    pub fn retry_after(&self) -> Option<Duration> {
-        self.header("retry-after")
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs)
-    }
-}
-
-/// A source's reading of a reply.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Verdict {
-    Ok,
-    /// The provider has nothing for this lookup (charged if the spec says misses are charged;
-    /// return `Fail(SourceError::NoData)` for a miss that is never charged).
-    NoData,
-    /// Try again later (rate limit, transient server error).
-    Retry {
-        after: Option<Duration>,
-        reason: String,
-    },
-    Fail(SourceError),
-}
-
-/// The default reading: 2xx ok, 404 no data, 429 and 5xx retry, 401/403 auth, else upstream.
-pub fn default_classify(reply: &Reply) -> Verdict {
-    match reply.status {
-        200..=299 => Verdict::Ok,
-        404 => Verdict::NoData,
-        429 => Verdict::Retry {
-            after: reply.retry_after(),
-            reason: "HTTP 429".into(),
-        },
-        500..=599 => Verdict::Retry {
-            after: reply.retry_after(),
-            reason: format!("HTTP {}", reply.status),
-        },
-        401 | 403 => Verdict::Fail(SourceError::Auth(format!("HTTP {}", reply.status))),
-        s => Verdict::Fail(SourceError::Upstream {
-            status: s,
-            detail: snippet(&reply.body),
-        }),
-    }
-}
-
-/// The first 200 characters of a body, for error messages.
-pub fn snippet(body: &[u8]) -> String {
-    String::from_utf8_lossy(&body[..body.len().min(200)])
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
 
 /// Call settings shared by all sources.
 #[derive(Debug, Clone)]
@@ -431,113 +341,5 @@ impl Gateway {
             cost_micros: cost,
             status: outcome.status().as_str().to_owned(),
         });
-    }
-
-    /// One request with redirects followed by hand, a timeout and a size cap.
-    async fn fetch(&self, spec: &CallSpec) -> Result<Reply, SourceError> {
-        let s = &self.inner.settings;
-        let mut url = spec.url.clone();
-        let mut redirects = Vec::new();
-        let deadline = Instant::now() + s.timeout;
-        loop {
-            let mut req = self.inner.http.get(url.clone());
-            for (k, v) in &spec.headers {
-                req = req.header(k, v);
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            let timeout_ms = u64::try_from(s.timeout.as_millis()).unwrap_or(u64::MAX);
-            let resp = tokio::time::timeout(left, req.send())
-                .await
-                .map_err(|_| SourceError::Timeout(timeout_ms))?
-                .map_err(|e| SourceError::Network(network_message(&e)))?;
-            let status = resp.status().as_u16();
-            if (300..400).contains(&status)
-                && status != 304
-                && let Some(next) = resp
-                    .headers()
-                    .get("location")
-                    .and_then(|l| l.to_str().ok())
-                    .and_then(|l| url.join(l).ok())
-            {
-                redirects.push(url.clone());
-                if redirects.len() > s.max_redirects {
-                    return Err(SourceError::Upstream {
-                        status,
-                        detail: format!("more than {} redirects", s.max_redirects),
-                    });
-                }
-                url = next;
-                continue;
-            }
-            let headers: Vec<(String, String)> = resp
-                .headers()
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.as_str().to_owned(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
-            if let Some(len) = resp.content_length()
-                && len > s.max_body_bytes as u64
-            {
-                return Err(SourceError::TooLarge {
-                    limit: s.max_body_bytes,
-                });
-            }
-            let body = tokio::time::timeout(
-                deadline.saturating_duration_since(Instant::now()),
-                read_capped(resp, s.max_body_bytes),
-            )
-            .await
-            .map_err(|_| SourceError::Timeout(timeout_ms))??;
-            return Ok(Reply {
-                status,
-                headers,
-                body,
-                final_url: url,
-                redirects,
-            });
-        }
-    }
-}
-
-async fn read_capped(mut resp: reqwest::Response, cap: usize) -> Result<Bytes, SourceError> {
-    let mut buf = Vec::new();
-    while let Some(chunk) = resp
-        .chunk()
-        .await
-        .map_err(|e| SourceError::Network(network_message(&e)))?
-    {
-        if buf.len() + chunk.len() > cap {
-            return Err(SourceError::TooLarge { limit: cap });
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    Ok(Bytes::from(buf))
-}
-
-/// A network error without the URL (which may carry a key in its query).
-fn network_message(e: &reqwest::Error) -> String {
-    let kind = if e.is_connect() {
-        "connection failed"
-    } else if e.is_timeout() {
-        "timed out"
-    } else if e.is_body() || e.is_decode() {
-        "broken response body"
-    } else {
-        "request failed"
-    };
-    let mut source = std::error::Error::source(e);
-    let mut detail = String::new();
-    while let Some(s) = source {
-        detail = s.to_string();
-        source = s.source();
-    }
-    if detail.is_empty() {
-        kind.to_owned()
-    } else {
-        format!("{kind}: {detail}")
     }
 }

@@ -4,7 +4,7 @@
 //! and results younger than their freshness limit are reused unless the user forces a refresh.
 
 use futures::StreamExt;
-use pf_core::{AccountId, Domain, Intelligence, ModuleId, NewAccount, SourceId};
+use pf_core::{AccountId, Domain, Intelligence, ModuleId, NewAccount};
 use pf_store::{Checkpoint, CheckpointState, JobId};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,8 +13,10 @@ use time::OffsetDateTime;
 
 use crate::engine::Engine;
 use crate::fetcher::Fetcher;
-use crate::module::{ModuleInput, ModuleOutput, Policy};
-use crate::{AccountHint, EngineError, EngineEvent, Fact, JobStatus, SourceError};
+use crate::module::{ModuleInput, ModuleOutput};
+use crate::{AccountHint, EngineError, EngineEvent, JobStatus, SourceError};
+
+mod steps;
 
 /// What to enrich.
 #[derive(Debug, Clone)]
@@ -341,130 +343,5 @@ impl Engine {
             },
         )?;
         Ok((outcome, intel.or_else(|| stored.map(|s| s.intelligence))))
-    }
-
-    /// The module's facts per its policy, and why each source that gave none gave none.
-    async fn gather(
-        &self,
-        plan: &crate::engine::ModulePlan,
-        account: AccountId,
-        hint: &AccountHint,
-        fetcher: &Fetcher,
-    ) -> (Vec<Fact>, Vec<(SourceId, String)>) {
-        let mut facts = Vec::new();
-        let mut errors = Vec::new();
-        for id in &plan.sources {
-            let (Some(source), Some(config)) = (self.sources.get(id), self.configs.get(id)) else {
-                continue;
-            };
-            match fetcher
-                .facts(source, config, account, hint, plan.freshness)
-                .await
-            {
-                Ok(got) if !got.is_empty() => {
-                    facts.extend(got.iter().cloned());
-                    if plan.policy == Policy::Waterfall {
-                        break;
-                    }
-                }
-                Ok(_) => errors.push((id.clone(), SourceError::NoData.to_string())),
-                Err(e @ SourceError::Budget { .. }) => {
-                    errors.push((id.clone(), format!("budget: {e}")))
-                }
-                Err(e) => errors.push((id.clone(), format!("{} ({})", e, e.code()))),
-            }
-        }
-        (facts, errors)
-    }
-
-    /// A company whose site now lives at another domain (the homepage redirects there) is one
-    /// company: the other domain becomes an alias of this account, so looking it up finds this
-    /// account and its history.
-    fn map_redirected_domains(
-        &self,
-        account: AccountId,
-        own: &Domain,
-        intel: &Intelligence,
-    ) -> Result<(), EngineError> {
-        let related = intel
-            .data()
-            .get("family_related_domains")
-            .and_then(|r| r.as_array())
-            .cloned()
-            .unwrap_or_default();
-        let store = lock(&self.store)?;
-        for item in related {
-            if item.get("relation").and_then(|r| r.as_str()) != Some("redirect") {
-                continue;
-            }
-            let Some(target) = item
-                .get("domain")
-                .and_then(|d| d.as_str())
-                .and_then(|d| Domain::parse(d).ok())
-            else {
-                continue;
-            };
-            if &target != own
-                && store.add_domain_alias(
-                    &target,
-                    account,
-                    &format!("{own} redirects to {target}"),
-                )?
-            {
-                tracing::info!(%own, %target, "mapped a redirect target to the account");
-            }
-        }
-        Ok(())
-    }
-
-    fn announce(
-        &self,
-        domain: &Domain,
-        id: ModuleId,
-        intel: &Intelligence,
-        changed: Option<&str>,
-        before: Option<&Intelligence>,
-    ) {
-        if id == ModuleId::TECH_STACK
-            && let Some(summary) = changed.filter(|_| before.is_some())
-        {
-            self.events.publish(EngineEvent::TechChanged {
-                domain: domain.clone(),
-                summary: summary.to_owned(),
-            });
-        }
-        if id == ModuleId::HOT_LEAD {
-            let priority = |i: &Intelligence| {
-                i.data()
-                    .get("priority")
-                    .and_then(|p| p.as_str())
-                    .map(str::to_owned)
-            };
-            let now_hot = priority(intel).as_deref() == Some("hot");
-            let was_hot = before.and_then(priority).as_deref() == Some("hot");
-            if now_hot && !was_hot {
-                let score = intel
-                    .data()
-                    .get("score")
-                    .and_then(serde_json::Value::as_u64)
-                    .unwrap_or(0);
-                let reasons = intel
-                    .data()
-                    .get("reasons")
-                    .and_then(|r| r.as_array())
-                    .map(|r| {
-                        r.iter()
-                            .filter_map(|x| x.as_str().map(str::to_owned))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                self.events.publish(EngineEvent::HotLeadDetected {
-                    domain: domain.clone(),
-                    score: u32::try_from(score).unwrap_or(u32::MAX),
-                    priority: "hot".into(),
-                    reasons,
-                });
-            }
-        }
     }
 }
