@@ -2,44 +2,15 @@
 //! repeated paid calls (also across a new process), the budget guard, retries that honour
 //! Retry-After, and the circuit breaker.
 
-use pf_core::{Domain, ModuleId, SourceId};
-use pf_engine::{Config, Engine, EngineEvent, JobRequest, JobStatus, ModuleOutcome, Registry};
+use pf_core::{Domain, ModuleId};
+use pf_engine::{EngineEvent, JobRequest, JobStatus, ModuleOutcome};
 use pf_mock_apis::{Fault, FaultKind, MockApis};
-use pf_store::{JobId, KeySource, OpenOptions, Store, UsageStatus};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use pf_store::{JobId, UsageStatus};
 
-const KEY: &str = "00000000-0000-4000-8000-000000000000";
+#[path = "support/mock_engine.rs"]
+mod mock_engine;
 
-fn engine(dir: &Path, mock: &MockApis, tweak: impl FnOnce(&mut Config)) -> Engine {
-    let store = Store::open(&OpenOptions::new(dir).key(KeySource::Unencrypted)).expect("store");
-    let mut config = Config::in_memory();
-    for s in pf_engine::sources::builtin() {
-        let id = s.descriptor().id.clone();
-        config
-            .set(
-                &format!("sources.{id}.base_url"),
-                &mock.url_for(id.as_str()),
-            )
-            .expect("base url");
-        config
-            .set(&format!("sources.{id}.rate_per_sec"), "0")
-            .expect("unlimited in tests");
-    }
-    config.set("user", "tester@example.com").expect("user");
-    tweak(&mut config);
-    let mut e = Engine::new(
-        Arc::new(Mutex::new(store)),
-        &config,
-        pf_engine::sources::builtin(),
-        Registry::builtin().expect("registry"),
-    )
-    .expect("engine");
-    for id in ["builtwith", "similarweb"] {
-        e = e.with_session_key(&SourceId::new(id).expect("id"), KEY);
-    }
-    e
-}
+use mock_engine::engine;
 
 fn job(id: &str, domains: &[&str], modules: Option<Vec<ModuleId>>, force: bool) -> JobRequest {
     JobRequest {
@@ -57,7 +28,7 @@ fn job(id: &str, domains: &[&str], modules: Option<Vec<ModuleId>>, force: bool) 
 async fn a_batch_runs_every_wave_stores_cited_results_and_reuses_fresh_ones() {
     let mock = MockApis::start().await.expect("mock");
     let dir = tempfile::tempdir().expect("tempdir");
-    let e = engine(dir.path(), &mock, |_| {});
+    let e = engine(dir.path(), &mock, &[]);
     let report = e
         .enrich(&job("j1", &["costco.com", "target.com"], None, false))
         .await
@@ -139,7 +110,7 @@ async fn a_new_process_resuming_a_job_never_repeats_a_paid_call_it_holds() {
     let dir = tempfile::tempdir().expect("tempdir");
     {
         // The first "process" got as far as the tech stack.
-        let e = engine(dir.path(), &mock, |_| {});
+        let e = engine(dir.path(), &mock, &[]);
         e.enrich(&job(
             "jr",
             &["bestbuy.com"],
@@ -150,7 +121,7 @@ async fn a_new_process_resuming_a_job_never_repeats_a_paid_call_it_holds() {
         .expect("job");
     }
     assert_eq!(mock.count("builtwith", "domain-api"), 1);
-    let e = engine(dir.path(), &mock, |_| {});
+    let e = engine(dir.path(), &mock, &[]);
     let report = e
         .enrich(&job("jr", &["bestbuy.com"], None, false))
         .await
@@ -176,9 +147,7 @@ async fn at_the_hard_cap_paid_calls_are_refused_and_the_module_is_skipped_for_bu
     let dir = tempfile::tempdir().expect("tempdir");
     // $0.18 a month: the BuiltWith lookups ($0.10 + $0.05) fit and cross the 80% threshold;
     // then a SimilarWeb call ($0.08) does not fit in the $0.03 left.
-    let e = engine(dir.path(), &mock, |c| {
-        c.set("budget.monthly_limit_usd", "0.18").expect("limit")
-    });
+    let e = engine(dir.path(), &mock, &[("budget.monthly_limit_usd", "0.18")]);
     let mut events = e.events().subscribe();
     let first = e
         .enrich(&job(
@@ -248,7 +217,7 @@ async fn a_429_with_retry_after_is_waited_out_and_then_succeeds() {
             .retry_after(1),
     );
     let dir = tempfile::tempdir().expect("tempdir");
-    let e = engine(dir.path(), &mock, |_| {});
+    let e = engine(dir.path(), &mock, &[]);
     let started = std::time::Instant::now();
     let report = e
         .enrich(&job(
@@ -283,9 +252,7 @@ async fn a_429_with_retry_after_is_waited_out_and_then_succeeds() {
 async fn repeated_server_errors_open_the_circuit_and_the_job_finishes_partial() {
     let mock = MockApis::start().await.expect("mock");
     let dir = tempfile::tempdir().expect("tempdir");
-    let e = engine(dir.path(), &mock, |c| {
-        c.set("gateway.max_attempts", "2").expect("attempts")
-    });
+    let e = engine(dir.path(), &mock, &[("gateway.max_attempts", "2")]);
     let mut events = e.events().subscribe();
     let domains = ["fault500-a.com", "fault500-b.com", "fault500-c.com"];
     let report = e

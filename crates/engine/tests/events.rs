@@ -3,46 +3,16 @@
 //! and sources that disagree leave a conflict with both values (resolution strategies per field
 //! are configurable, and a bad one is refused at start).
 
-use pf_core::{Domain, ModuleId, SourceId};
+use pf_core::{Domain, ModuleId};
 use pf_engine::{Config, Engine, EngineEvent, JobRequest, Registry};
 use pf_mock_apis::MockApis;
 use pf_store::{JobId, KeySource, OpenOptions, Store};
 use std::sync::{Arc, Mutex};
 
-fn engine(dir: &std::path::Path, mock: &MockApis, extra: &[(&str, &str)]) -> Engine {
-    let store = Store::open(&OpenOptions::new(dir).key(KeySource::Unencrypted)).expect("store");
-    let mut config = Config::in_memory();
-    for s in pf_engine::sources::builtin() {
-        let id = s.descriptor().id.clone();
-        config
-            .set(
-                &format!("sources.{id}.base_url"),
-                &mock.url_for(id.as_str()),
-            )
-            .expect("base");
-        config
-            .set(&format!("sources.{id}.rate_per_sec"), "0")
-            .expect("rate");
-    }
-    config.set("user", "events@example.com").expect("user");
-    for (k, v) in extra {
-        config.set(k, v).expect("extra");
-    }
-    let mut e = Engine::new(
-        Arc::new(Mutex::new(store)),
-        &config,
-        pf_engine::sources::builtin(),
-        Registry::builtin().expect("registry"),
-    )
-    .expect("engine");
-    for id in ["builtwith", "similarweb"] {
-        e = e.with_session_key(
-            &SourceId::new(id).expect("id"),
-            "00000000-0000-4000-8000-000000000000",
-        );
-    }
-    e
-}
+#[path = "support/mock_engine.rs"]
+mod mock_engine;
+
+use mock_engine::engine;
 
 fn job(id: &str, domain: &str, modules: Option<Vec<ModuleId>>) -> JobRequest {
     JobRequest {

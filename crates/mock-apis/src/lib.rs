@@ -42,7 +42,7 @@ pub mod yahoo;
 
 pub use calls::CallCount;
 pub use faults::{Fault, FaultKind};
-pub use server::{MockApis, MockApisHandle, MockConfig};
+pub use server::{Endpoints, MockApis, MockApisHandle, MockConfig};
 
 /// A BuiltWith key the mock accepts (any GUID does).
 pub const DEMO_BUILTWITH_KEY: &str = "6f1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";

@@ -165,10 +165,31 @@ async fn reset(State(s): State<Shared>) -> Response {
 /// The mock APIs running on the current tokio runtime. Stops when dropped.
 #[derive(Debug)]
 pub struct MockApis {
-    addr: SocketAddr,
-    state: Shared,
+    endpoints: Endpoints,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+}
+
+/// What a test or the demo asks of running mock APIs: where they listen, what they were
+/// called for, and faults to inject. Both [`MockApis`] and [`MockApisHandle`] give access to it.
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    addr: SocketAddr,
+    state: Shared,
+}
+
+impl std::ops::Deref for MockApis {
+    type Target = Endpoints;
+    fn deref(&self) -> &Endpoints {
+        &self.endpoints
+    }
+}
+
+impl std::ops::Deref for MockApisHandle {
+    type Target = Endpoints;
+    fn deref(&self) -> &Endpoints {
+        &self.endpoints
+    }
 }
 
 impl MockApis {
@@ -208,8 +229,7 @@ impl MockApis {
         });
         tracing::info!("mock APIs listening on http://{addr}");
         Ok(Self {
-            addr,
-            state,
+            endpoints: Endpoints { addr, state },
             stop: Some(stop),
             task: Some(task),
         })
@@ -244,10 +264,7 @@ impl MockApis {
                     match MockApis::start_with(config, port).await {
                         Ok(mock) => {
                             let (stop_tx, stop_rx) = oneshot::channel::<()>();
-                            if ready_tx
-                                .send(Ok((mock.addr, mock.state.clone(), stop_tx)))
-                                .is_ok()
-                            {
+                            if ready_tx.send(Ok((mock.endpoints.clone(), stop_tx))).is_ok() {
                                 let _ = stop_rx.await;
                             }
                             mock.shutdown().await;
@@ -259,10 +276,9 @@ impl MockApis {
                 });
             })
             .map_err(MockError::Thread)?;
-        let (addr, state, stop) = ready_rx.recv().map_err(|_| MockError::ThreadGone)??;
+        let (endpoints, stop) = ready_rx.recv().map_err(|_| MockError::ThreadGone)??;
         Ok(MockApisHandle {
-            addr,
-            state,
+            endpoints,
             stop: Some(stop),
             thread: Some(thread),
         })
@@ -283,7 +299,9 @@ impl MockApis {
             }
         }
     }
+}
 
+impl Endpoints {
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
@@ -333,41 +351,9 @@ impl Drop for MockApis {
 /// code; stops (and joins its thread) when dropped.
 #[derive(Debug)]
 pub struct MockApisHandle {
-    addr: SocketAddr,
-    state: Shared,
+    endpoints: Endpoints,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl MockApisHandle {
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-    pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-    pub fn url_for(&self, source_id: &str) -> String {
-        format!("{}/{}", self.base_url(), source_id.trim_matches('/'))
-    }
-    pub fn calls(&self) -> Vec<CallCount> {
-        self.state.calls.snapshot()
-    }
-    pub fn count(&self, provider: &str, endpoint: &str) -> u64 {
-        self.state.calls.count(provider, endpoint)
-    }
-    pub fn count_for(&self, provider: &str, endpoint: &str, domain: &str) -> u64 {
-        self.state.calls.count_for(provider, endpoint, domain)
-    }
-    pub fn set_fault(&self, fault: Fault) {
-        self.state.faults.push(fault);
-    }
-    pub fn reset(&self) {
-        self.state.faults.clear();
-        self.state.calls.clear();
-    }
-    pub fn config(&self) -> &MockConfig {
-        &self.state.config
-    }
 }
 
 impl Drop for MockApisHandle {
