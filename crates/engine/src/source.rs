@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use url::Url;
 use zeroize::Zeroizing;
 
+use crate::gateway::{CallSpec, Reply, Verdict};
 use crate::{Fact, Gateway};
 
 /// Whether calls cost money.
@@ -124,6 +125,31 @@ pub struct SourceContext<'a> {
 }
 
 impl SourceContext<'_> {
+    /// A call of `source`'s `endpoint` about this account: the configured price, whether the
+    /// provider charges a miss (from the descriptor's endpoint), and the declared User-Agent.
+    pub fn call(
+        &self,
+        source: &SourceDescriptor,
+        endpoint: &'static str,
+        url: Url,
+        classify: fn(&Reply) -> Verdict,
+    ) -> CallSpec {
+        let charges_misses = source
+            .endpoints
+            .iter()
+            .any(|e| e.name == endpoint && e.charges_misses);
+        CallSpec {
+            source: source.id.clone(),
+            endpoint,
+            domain: Some(self.account.domain.clone()),
+            url,
+            headers: vec![("User-Agent".into(), self.config.user_agent.clone())],
+            cost_micros: self.config.price(endpoint),
+            charges_misses,
+            classify,
+        }
+    }
+
     /// A citation for a fact this source read from `url` via `endpoint`.
     pub fn cite(
         &self,

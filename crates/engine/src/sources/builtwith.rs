@@ -29,8 +29,8 @@ use std::time::Duration;
 
 use crate::gateway::snippet;
 use crate::{
-    CallSpec, Endpoint, Fact, Reply, Source, SourceContext, SourceDescriptor, SourceError,
-    SourceKind, Verdict,
+    Endpoint, Fact, Reply, Source, SourceContext, SourceDescriptor, SourceError, SourceKind,
+    Verdict,
 };
 
 /// The source id.
@@ -86,25 +86,6 @@ impl BuiltWith {
             },
         }
     }
-
-    fn spec(
-        &self,
-        cx: &SourceContext<'_>,
-        endpoint: &'static str,
-        url: url::Url,
-        charges_misses: bool,
-    ) -> CallSpec {
-        CallSpec {
-            source: self.descriptor.id.clone(),
-            endpoint,
-            domain: Some(cx.account.domain.clone()),
-            url,
-            headers: vec![("User-Agent".into(), cx.config.user_agent.clone())],
-            cost_micros: cx.config.price(endpoint),
-            charges_misses,
-            classify,
-        }
-    }
 }
 
 #[async_trait]
@@ -128,7 +109,7 @@ impl Source for BuiltWith {
             .append_pair("LOOKUP", lookup);
         let reply = cx
             .gateway
-            .send(&self.spec(cx, DOMAIN_API, url.clone(), true))
+            .send(&cx.call(&self.descriptor, DOMAIN_API, url.clone(), classify))
             .await
             .map_err(|e| scrub(e, key))?;
         let mut facts =

@@ -21,7 +21,7 @@ use url::Url;
 
 use crate::fact::fields;
 use crate::{
-    CallSpec, Endpoint, Fact, Source, SourceContext, SourceDescriptor, SourceError, SourceKind,
+    Endpoint, Fact, Source, SourceContext, SourceDescriptor, SourceError, SourceKind,
     default_classify,
 };
 
@@ -81,17 +81,8 @@ impl JobBoards {
         endpoint: &'static str,
         url: &Url,
     ) -> Result<Value, SourceError> {
-        let spec = CallSpec {
-            source: self.descriptor.id.clone(),
-            endpoint,
-            domain: Some(cx.account.domain.clone()),
-            url: url.clone(),
-            headers: vec![("User-Agent".into(), cx.config.user_agent.clone())],
-            cost_micros: 0,
-            charges_misses: false,
-            // 2xx ok, 404 no board, 429/5xx retried, the rest errors: the boards have no quirks.
-            classify: default_classify,
-        };
+        // 2xx ok, 404 no board, 429/5xx retried, the rest errors: the boards have no quirks.
+        let spec = cx.call(&self.descriptor, endpoint, url.clone(), default_classify);
         let reply = cx.gateway.send(&spec).await?;
         serde_json::from_slice(&reply.body)
             .map_err(|e| SourceError::Malformed(format!("{endpoint} board body is not JSON ({e})")))

@@ -34,7 +34,7 @@ use url::Url;
 
 use crate::gateway::snippet;
 use crate::{
-    CallSpec, Endpoint, Fact, Health, Reply, Source, SourceContext, SourceDescriptor, SourceError,
+    Endpoint, Fact, Health, Reply, Source, SourceContext, SourceDescriptor, SourceError,
     SourceKind, Verdict,
 };
 
@@ -118,16 +118,7 @@ impl SecEdgar {
                 retry_after_secs: Some(left.as_secs().max(1)),
             });
         }
-        let spec = CallSpec {
-            source: self.descriptor.id.clone(),
-            endpoint,
-            domain: Some(cx.account.domain.clone()),
-            url: url.clone(),
-            headers: vec![("User-Agent".into(), cx.config.user_agent.clone())],
-            cost_micros: 0,
-            charges_misses: false,
-            classify,
-        };
+        let spec = cx.call(&self.descriptor, endpoint, url.clone(), classify);
         let result = cx.gateway.send(&spec).await;
         if let Err(SourceError::RateLimited {
             retry_after_secs: Some(s),

@@ -21,8 +21,8 @@ use url::Url;
 use crate::fact::fields;
 use crate::gateway::snippet;
 use crate::{
-    CallSpec, Endpoint, Fact, Reply, Source, SourceContext, SourceDescriptor, SourceError,
-    SourceKind, Verdict,
+    Endpoint, Fact, Reply, Source, SourceContext, SourceDescriptor, SourceError, SourceKind,
+    Verdict,
 };
 
 /// The source id.
@@ -83,16 +83,7 @@ impl SimilarWeb {
         endpoint: &'static str,
         url: &Url,
     ) -> Result<Value, SourceError> {
-        let spec = CallSpec {
-            source: self.descriptor.id.clone(),
-            endpoint,
-            domain: Some(cx.account.domain.clone()),
-            url: url.clone(),
-            headers: vec![("User-Agent".into(), cx.config.user_agent.clone())],
-            cost_micros: cx.config.price(endpoint),
-            charges_misses: false,
-            classify,
-        };
+        let spec = cx.call(&self.descriptor, endpoint, url.clone(), classify);
         let reply = cx.gateway.send(&spec).await?;
         serde_json::from_slice(&reply.body).map_err(|e| {
             SourceError::Malformed(format!("SimilarWeb {endpoint} body is not JSON ({e})"))

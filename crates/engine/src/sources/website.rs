@@ -131,23 +131,14 @@ fn site_of(url: &Url, base: &Url) -> Option<String> {
 }
 
 impl Website {
+    /// A page or script request: the declared User-Agent, asking for HTML.
     fn spec(&self, cx: &SourceContext<'_>, endpoint: &'static str, url: Url) -> CallSpec {
-        CallSpec {
-            source: self.descriptor.id.clone(),
-            endpoint,
-            domain: Some(cx.account.domain.clone()),
-            url,
-            headers: vec![
-                ("user-agent".into(), cx.config.user_agent.clone()),
-                (
-                    "accept".into(),
-                    "text/html,application/xhtml+xml,*/*;q=0.8".into(),
-                ),
-            ],
-            cost_micros: 0,
-            charges_misses: false,
-            classify: classify_page,
-        }
+        let mut spec = cx.call(&self.descriptor, endpoint, url, classify_page);
+        spec.headers.push((
+            "accept".into(),
+            "text/html,application/xhtml+xml,*/*;q=0.8".into(),
+        ));
+        spec
     }
 
     async fn scripts(&self, cx: &SourceContext<'_>, html: &str, page_url: &Url) -> Vec<Resource> {

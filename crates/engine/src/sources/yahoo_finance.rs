@@ -27,8 +27,8 @@ use url::Url;
 
 use crate::gateway::snippet;
 use crate::{
-    CallSpec, Endpoint, Fact, Reply, Source, SourceContext, SourceDescriptor, SourceError,
-    SourceKind, Verdict,
+    Endpoint, Fact, Reply, Source, SourceContext, SourceDescriptor, SourceError, SourceKind,
+    Verdict,
 };
 
 /// The source id.
@@ -95,25 +95,6 @@ impl YahooFinance {
         }
     }
 
-    fn spec(
-        &self,
-        cx: &SourceContext<'_>,
-        endpoint: &'static str,
-        url: Url,
-        classify: fn(&Reply) -> Verdict,
-    ) -> CallSpec {
-        CallSpec {
-            source: self.descriptor.id.clone(),
-            endpoint,
-            domain: Some(cx.account.domain.clone()),
-            url,
-            headers: vec![("User-Agent".into(), cx.config.user_agent.clone())],
-            cost_micros: 0,
-            charges_misses: false,
-            classify,
-        }
-    }
-
     /// The cached crumb, or a fresh one (cookie first) when there is none or `refresh` is set.
     async fn crumb(&self, cx: &SourceContext<'_>, refresh: bool) -> Result<String, SourceError> {
         let base = cx.config.base_url.as_str().to_owned();
@@ -134,12 +115,12 @@ impl YahooFinance {
             base
         };
         cx.gateway
-            .send(&self.spec(cx, COOKIE, cookie_url, classify_cookie))
+            .send(&cx.call(&self.descriptor, COOKIE, cookie_url, classify_cookie))
             .await?;
         let reply = cx
             .gateway
-            .send(&self.spec(
-                cx,
+            .send(&cx.call(
+                &self.descriptor,
                 CRUMB,
                 cx.config.url("v1/test/getcrumb")?,
                 classify_crumb,
@@ -187,7 +168,7 @@ impl Source for YahooFinance {
                 .append_pair("crumb", &crumb);
             match cx
                 .gateway
-                .send(&self.spec(cx, QUOTE_SUMMARY, url.clone(), classify_quote))
+                .send(&cx.call(&self.descriptor, QUOTE_SUMMARY, url.clone(), classify_quote))
                 .await
             {
                 Ok(reply) => return quote::facts(&reply.body, cx, &self.descriptor, &url),

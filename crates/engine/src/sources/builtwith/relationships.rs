@@ -45,7 +45,12 @@ pub(super) async fn fetch(
         }
         let body = match cx
             .gateway
-            .send(&source.spec(cx, RELATIONSHIPS_API, url.clone(), false))
+            .send(&cx.call(
+                &source.descriptor,
+                RELATIONSHIPS_API,
+                url.clone(),
+                super::classify,
+            ))
             .await
         {
             Ok(reply) => reply.body,
