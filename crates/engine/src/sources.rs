@@ -25,7 +25,13 @@ pub fn configured(config: &crate::Config) -> Result<Vec<Arc<dyn Source>>, crate:
             .filter(|p| p.exists()),
     };
     if let Some(file) = file {
-        all[0] = Arc::new(website::Website::with_user_rules(&file)?);
+        let user: Arc<dyn Source> = Arc::new(website::Website::with_user_rules(&file)?);
+        for s in all
+            .iter_mut()
+            .filter(|s| s.descriptor().id == user.descriptor().id)
+        {
+            *s = user.clone();
+        }
     }
     Ok(all)
 }
