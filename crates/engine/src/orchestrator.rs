@@ -67,6 +67,13 @@ pub struct JobReport {
     pub spent_micros: u64,
 }
 
+/// What the modules of one wave may read besides their own facts.
+struct Known<'a> {
+    deps: &'a BTreeMap<ModuleId, Intelligence>,
+    history: &'a [pf_store::Snapshot],
+    peers: &'a BTreeMap<String, String>,
+}
+
 fn lock(
     store: &std::sync::Mutex<pf_store::Store>,
 ) -> Result<std::sync::MutexGuard<'_, pf_store::Store>, EngineError> {
@@ -98,12 +105,18 @@ impl Engine {
             self.gateway.clone(),
             req.force,
         ));
+        // Other accounts' search providers, read once per job (competitors, M09).
+        let peers = lock(&self.store)?
+            .module_field_by_domain(ModuleId::SEARCH_PROVIDER, "search_provider")?;
         let results: Vec<Result<DomainReport, EngineError>> =
             futures::stream::iter(req.domains.iter().cloned())
                 .map(|domain| {
                     let fetcher = fetcher.clone();
-                    let wanted = &wanted;
-                    async move { self.enrich_domain(req, &domain, wanted, &fetcher).await }
+                    let (wanted, peers) = (&wanted, &peers);
+                    async move {
+                        self.enrich_domain(req, &domain, wanted, peers, &fetcher)
+                            .await
+                    }
                 })
                 .buffer_unordered(self.settings.concurrency)
                 .collect()
@@ -144,6 +157,7 @@ impl Engine {
         req: &JobRequest,
         domain: &Domain,
         wanted: &BTreeSet<ModuleId>,
+        peers: &BTreeMap<String, String>,
         fetcher: &Fetcher,
     ) -> Result<DomainReport, EngineError> {
         let (account, held) = {
@@ -183,9 +197,19 @@ impl Engine {
                 .copied()
                 .filter(|m| wanted.contains(m))
                 .collect();
+            if todo.is_empty() {
+                continue;
+            }
+            // The account's history as the earlier waves left it, read once for the wave.
+            let history = lock(&self.store)?.history(account.id, None)?;
+            let known = Known {
+                deps: &deps,
+                history: &history,
+                peers,
+            };
             let runs = todo
                 .iter()
-                .map(|m| self.run_module(req, account.id, *m, &hint, &deps, held.get(m), fetcher));
+                .map(|m| self.run_module(req, account.id, *m, &hint, &known, held.get(m), fetcher));
             let done = futures::future::join_all(runs).await;
             for (m, r) in todo.iter().zip(done) {
                 let (outcome, intel) = r?;
@@ -236,7 +260,7 @@ impl Engine {
         account: AccountId,
         id: ModuleId,
         hint: &AccountHint,
-        deps: &BTreeMap<ModuleId, Intelligence>,
+        known: &Known<'_>,
         held: Option<&CheckpointState>,
         fetcher: &Fetcher,
     ) -> Result<(ModuleOutcome, Option<Intelligence>), EngineError> {
@@ -262,18 +286,14 @@ impl Engine {
             return Ok((ModuleOutcome::Fresh, Some(s.intelligence.clone())));
         }
         let (facts, errors) = self.gather(&plan, account, hint, fetcher).await;
-        let (history, peers) = {
-            let store = lock(&self.store)?;
-            (store.history(account, None)?, BTreeMap::new())
-        };
         let input = ModuleInput {
             account: hint,
-            deps,
+            deps: known.deps,
             facts: &facts,
             source_errors: &errors,
             trust: &self.trust,
-            peers: &peers,
-            history: &history,
+            peers: known.peers,
+            history: known.history,
             settings: &self.settings,
             now,
         };

@@ -102,6 +102,29 @@ async fn a_batch_runs_every_wave_stores_cited_results_and_reuses_fresh_ones() {
     .await
     .expect("job");
     assert_eq!(mock.count("builtwith", "domain-api"), 3);
+    // Competitors name the search provider of every similar site that is an account too.
+    e.enrich(&job(
+        "j4",
+        &["costco.com"],
+        Some(vec![ModuleId::COMPETITORS]),
+        true,
+    ))
+    .await
+    .expect("job");
+    let store = e.store().lock().expect("lock");
+    let costco = store
+        .account_by_domain(&Domain::parse("costco.com").expect("d"))
+        .expect("read")
+        .expect("account");
+    let m09 = store
+        .module_intelligence(costco.id, ModuleId::COMPETITORS)
+        .expect("read")
+        .expect("stored");
+    let target = m09.intelligence.data()["competitors"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["domain"] == "target.com").cloned())
+        .expect("target.com is among costco.com's similar sites");
+    assert_eq!(target["search_provider"], "Coveo", "{target}");
 }
 
 #[tokio::test]

@@ -78,6 +78,23 @@ impl Store {
         })
     }
 
+    /// Each account's `field` of one module's data, by domain, where it is a string: e.g. every
+    /// account's search provider (`M06`, `search_provider`), for comparing competitors.
+    pub fn module_field_by_domain(
+        &self,
+        module: ModuleId,
+        field: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.domain, json_extract(i.data, '$.' || ?2) FROM intelligence i
+             JOIN accounts a ON a.id = i.account_id
+             WHERE i.module = ?1 AND json_type(i.data, '$.' || ?2) = 'text'",
+        )?;
+        let rows = stmt.query_map(params![module.to_string(), field], crate::row::texts::<2>)?;
+        rows.map(|r| r.map(|[d, v]| (d, v)).map_err(StoreError::from))
+            .collect()
+    }
+
     /// Every module result stored for an account, in module order.
     pub fn intelligence_for(
         &self,
