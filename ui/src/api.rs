@@ -11,28 +11,28 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+mod brief;
+mod types;
+
+pub use brief::*;
+pub use types::*;
+
 #[wasm_bindgen]
 extern "C" {
     /// `window.__TAURI__.core.invoke(cmd, args)`; `catch` turns a rejection (or a missing
     /// `window.__TAURI__`, e.g. in a plain browser) into `Err`.
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], catch)]
     async fn invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
-}
 
-/// One account as the accounts table shows it (the shell's `AccountRow`).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct AccountRow {
-    pub id: String,
-    pub name: String,
-    pub domain: String,
-    pub region: Option<String>,
-    pub segment: Option<String>,
-    /// Search results only: what matched (`Company`, `Technology stack`, ...).
-    #[serde(default)]
-    pub matched: Option<String>,
-    /// Search results only: the text around the match, matches in `[brackets]`.
-    #[serde(default)]
-    pub snippet: Option<String>,
+    #[wasm_bindgen(js_namespace = console, js_name = warn)]
+    fn console_warn(text: &str);
+
+    /// `window.__TAURI__.event.listen(name, handler)`; resolves with the unlisten function.
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
+    async fn tauri_listen(
+        event: &str,
+        handler: &Closure<dyn FnMut(JsValue)>,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// A failed command: a stable machine `code` (e.g. `store.wrong_key`, `ui.no_backend`) and a message
@@ -89,12 +89,179 @@ async fn call<A: Serialize, T: DeserializeOwned>(cmd: &str, args: &A) -> Result<
         .map_err(|e| ApiError::new("ui.bad_response", format!("unexpected reply to {cmd}: {e}")))
 }
 
+/// Subscribes to a shell event for the life of the app; `handler` gets each payload decoded.
+/// Payloads that do not decode are logged to the console and dropped.
+pub fn listen<T: DeserializeOwned + 'static>(event: &'static str, mut handler: impl FnMut(T) + 'static) {
+    let closure = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
+        let payload = js_sys::Reflect::get(&message, &JsValue::from_str("payload"))
+            .unwrap_or(JsValue::NULL);
+        match serde_wasm_bindgen::from_value::<T>(payload) {
+            Ok(value) => handler(value),
+            Err(err) => console_warn(&format!("bad {event} payload: {err}")),
+        }
+    });
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Err(err) = tauri_listen(event, &closure).await {
+            console_warn(&format!("cannot listen to {event}: {:?}", ApiError::from_js(err)));
+        }
+        // Listeners live as long as the app.
+        closure.forget();
+    });
+}
+
+
+/// Shell event names.
+pub mod events {
+    /// [`super::EnrichProgress`].
+    pub const ENRICH_PROGRESS: &str = "pf://enrich-progress";
+    /// [`super::NetworkChanged`].
+    pub const NETWORK: &str = "pf://network";
+    /// [`super::Navigate`] (a clicked notification).
+    pub const NAVIGATE: &str = "pf://navigate";
+    /// `()`: accounts were added, changed or enriched; lists should reload.
+    pub const ACCOUNTS_CHANGED: &str = "pf://accounts-changed";
+}
+
 #[derive(Serialize)]
 struct NoArgs {}
 
 #[derive(Serialize)]
 struct SearchArgs<'a> {
     query: &'a str,
+}
+
+#[derive(Serialize)]
+struct DomainArgs<'a> {
+    domain: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BriefArgs<'a> {
+    domain: &'a str,
+    /// RFC 3339 or `YYYY-MM-DD`; absent: the default comparison (last call, else last opened).
+    since: Option<&'a str>,
+}
+
+/// How the app runs: demo, online, store state.
+pub async fn app_status() -> Result<AppStatus, ApiError> {
+    call("app_status", &NoArgs {}).await
+}
+
+/// Opens the store with a passphrase (no usable keyring). Creating a store: the UI has checked
+/// that it was typed twice.
+pub async fn unlock(passphrase: &str) -> Result<AppStatus, ApiError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        passphrase: &'a str,
+    }
+    call("unlock", &Args { passphrase }).await
+}
+
+/// Full-text search over all stored intelligence: every matching field, best first.
+pub async fn search_intelligence(query: &str) -> Result<Vec<SearchResult>, ApiError> {
+    call("search_intelligence", &SearchArgs { query }).await
+}
+
+/// Reads a CSV (`domain,name,region,segment,...`): `commit: false` previews, `true` imports.
+pub async fn import_csv(csv: &str, commit: bool) -> Result<ImportPreview, ApiError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        csv: &'a str,
+        commit: bool,
+    }
+    call("import_csv", &Args { csv, commit }).await
+}
+
+/// Enriches accounts in the background; progress arrives as [`events::ENRICH_PROGRESS`].
+/// Offline, the request is queued and runs when the network returns.
+pub async fn enrich_accounts(domains: &[String], force: bool) -> Result<EnrichStarted, ApiError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        domains: &'a [String],
+        force: bool,
+    }
+    call("enrich_accounts", &Args { domains, force }).await
+}
+
+/// What refreshing one account (all modules, cache bypassed) would cost.
+pub async fn estimate_refresh(domain: &str) -> Result<CostEstimate, ApiError> {
+    call("estimate_refresh", &DomainArgs { domain }).await
+}
+
+/// The pre-call brief. Opening it is recorded (the next default comparison).
+pub async fn get_brief(domain: &str, since: Option<&str>) -> Result<BriefView, ApiError> {
+    call("get_brief", &BriefArgs { domain, since }).await
+}
+
+/// Records a call with the account now (the next brief compares against it).
+pub async fn log_call(domain: &str, note: Option<&str>) -> Result<CallEntry, ApiError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        domain: &'a str,
+        note: Option<&'a str>,
+    }
+    call("log_call", &Args { domain, note }).await
+}
+
+/// Writes the brief as `md` or `pdf` to the Downloads folder; answers with the path.
+pub async fn export_brief(
+    domain: &str,
+    format: &str,
+    since: Option<&str>,
+) -> Result<ExportDone, ApiError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        domain: &'a str,
+        format: &'a str,
+        since: Option<&'a str>,
+    }
+    call("export_brief", &Args { domain, format, since }).await
+}
+
+/// Spend this month by source, day and user, with the budget.
+pub async fn usage_summary() -> Result<UsageView, ApiError> {
+    call("usage_summary", &NoArgs {}).await
+}
+
+pub async fn get_settings() -> Result<SettingsView, ApiError> {
+    call("get_settings", &NoArgs {}).await
+}
+
+/// Stores a source's API key in the OS keyring (never in the database).
+pub async fn set_api_key(source: &str, key: &str) -> Result<SettingsView, ApiError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        source: &'a str,
+        key: &'a str,
+    }
+    call("set_api_key", &Args { source, key }).await
+}
+
+pub async fn delete_api_key(source: &str) -> Result<SettingsView, ApiError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        source: &'a str,
+    }
+    call("delete_api_key", &Args { source }).await
+}
+
+/// Sets one configuration key (`home_vendor`, `competitors` (JSON list or comma-separated),
+/// `scoring.hot|warm|cool`, `notifications.enabled`, `budget.monthly_limit_usd`,
+/// `budget.alert_threshold`, `sources.<id>.base_url`). A bad value is refused with
+/// `engine.config` and nothing changes.
+pub async fn set_config(key: &str, value: &str) -> Result<SettingsView, ApiError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        key: &'a str,
+        value: &'a str,
+    }
+    call("set_config", &Args { key, value }).await
+}
+
+/// Sources' health and breakers, running and recent jobs, the offline queue.
+pub async fn ops_status() -> Result<OpsView, ApiError> {
+    call("ops_status", &NoArgs {}).await
 }
 
 /// Every account in the store, sorted by the shell.

@@ -1,4 +1,8 @@
-//! Pages of the desktop UI. Each page is one component that owns its own state and calls the
-//! shell through [`crate::api`].
+//! One file per page of the app.
 
 pub mod accounts;
+pub mod brief;
+pub mod ops;
+pub mod search;
+pub mod settings;
+pub mod usage;
