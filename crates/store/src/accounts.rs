@@ -27,7 +27,7 @@ impl UpsertOutcome {
     }
 }
 
-const COLUMNS: &str = "id, domain, name, region, country, segment, industry, employees, revenue_usd, \
+pub(crate) const COLUMNS: &str = "id, domain, name, region, country, segment, industry, employees, revenue_usd, \
                        owner, territory, tags, created_at, updated_at";
 
 fn to_u64(v: Option<i64>) -> Option<u64> {
@@ -38,7 +38,7 @@ fn to_i64(v: Option<u64>) -> Option<i64> {
     v.map(|n| i64::try_from(n).unwrap_or(i64::MAX))
 }
 
-fn row_to_account(r: &Row<'_>) -> rusqlite::Result<Result<Account, StoreError>> {
+pub(crate) fn row_to_account(r: &Row<'_>) -> rusqlite::Result<Result<Account, StoreError>> {
     let id: String = r.get(0)?;
     let domain: String = r.get(1)?;
     let owner: Option<String> = r.get(9)?;

@@ -45,6 +45,8 @@ pub enum StoreError {
     AccountNotFound(String),
     #[error("cannot import: {0}")]
     Import(String),
+    #[error("{0}")]
+    Invalid(String),
     #[error("the secret is empty")]
     EmptySecret,
     #[error("an account needs a domain")]
@@ -77,6 +79,7 @@ impl StoreError {
             StoreError::AccountNotFound(_) => "store.account_not_found",
             StoreError::MissingDomain => "store.missing_domain",
             StoreError::EmptySecret => "store.empty_secret",
+            StoreError::Invalid(_) => "store.invalid",
             StoreError::Import(_) => "store.import",
             StoreError::Corrupt(_) => "store.corrupt",
             StoreError::KeyDerivation => "store.key_derivation",

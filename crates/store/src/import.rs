@@ -59,6 +59,19 @@ pub struct RejectedRow {
     /// The line in the file (the header is line 1).
     pub line: u64,
     pub reason: String,
+    /// The row as read (fields joined by commas), so a person can fix it; empty when unreadable.
+    #[serde(default)]
+    pub raw: String,
+}
+
+/// A CSV file read but not written: the rows that would be imported and the rejected ones.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedCsv {
+    /// Data rows read (blank rows excluded).
+    pub rows: u64,
+    /// Good rows with their line numbers.
+    pub accepted: Vec<(u64, NewAccount)>,
+    pub rejected: Vec<RejectedRow>,
 }
 
 /// What an import did.
@@ -153,7 +166,9 @@ impl Store {
     }
 }
 
-fn import(store: &Store, input: impl Read) -> Result<ImportReport, StoreError> {
+/// Reads CSV text without writing anything (the import preview). A file-level problem
+/// (unreadable, no header, no domain column) is an error; bad rows are listed as rejected.
+pub fn parse_csv(input: impl Read) -> Result<ParsedCsv, StoreError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::Headers)
@@ -173,37 +188,56 @@ fn import(store: &Store, input: impl Read) -> Result<ImportReport, StoreError> {
             "no domain column (looked for: domain, website, url, site, homepage)".into(),
         ));
     }
-    let mut report = ImportReport::default();
-    store.batch(|store| {
-        let mut record = csv::StringRecord::new();
-        loop {
-            let line = reader.position().line();
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(line);
-                    report.rejected.push(RejectedRow {
-                        line,
-                        reason: format!("unreadable row: {e}"),
-                    });
-                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                        break;
-                    }
-                    continue;
+    let mut parsed = ParsedCsv::default();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(line);
+                parsed.rows += 1;
+                parsed.rejected.push(RejectedRow {
+                    line,
+                    reason: format!("unreadable row: {e}"),
+                    raw: String::new(),
+                });
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
                 }
-            }
-            let line = record.position().map(|p| p.line()).unwrap_or(line);
-            if record.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
-            match row_to_account(&columns, &record) {
-                Err(reason) => report.rejected.push(RejectedRow { line, reason }),
-                Ok(acc) => match store.upsert_account(&acc)? {
-                    UpsertOutcome::Inserted(_) => report.imported += 1,
-                    UpsertOutcome::Updated(_) => report.updated += 1,
-                    UpsertOutcome::Unchanged(_) => report.unchanged += 1,
-                },
+        }
+        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        if record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        parsed.rows += 1;
+        match row_to_account(&columns, &record) {
+            Err(reason) => parsed.rejected.push(RejectedRow {
+                line,
+                reason,
+                raw: record.iter().collect::<Vec<_>>().join(","),
+            }),
+            Ok(acc) => parsed.accepted.push((line, acc)),
+        }
+    }
+    Ok(parsed)
+}
+
+fn import(store: &Store, input: impl Read) -> Result<ImportReport, StoreError> {
+    let parsed = parse_csv(input)?;
+    let mut report = ImportReport {
+        rejected: parsed.rejected,
+        ..ImportReport::default()
+    };
+    store.batch(|store| {
+        for (_, acc) in &parsed.accepted {
+            match store.upsert_account(acc)? {
+                UpsertOutcome::Inserted(_) => report.imported += 1,
+                UpsertOutcome::Updated(_) => report.updated += 1,
+                UpsertOutcome::Unchanged(_) => report.unchanged += 1,
             }
         }
         Ok(())

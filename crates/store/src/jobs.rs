@@ -15,6 +15,8 @@ pub struct JobRecord {
     pub started_at: OffsetDateTime,
     pub request: serde_json::Value,
     pub status: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub finished_at: Option<OffsetDateTime>,
 }
 
 impl Store {
@@ -44,21 +46,35 @@ impl Store {
     /// The most recent job that never finished (the process was stopped), if any.
     pub fn unfinished_job(&self) -> Result<Option<JobRecord>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, started_at, request, status FROM jobs WHERE status = 'running'
-             ORDER BY started_at DESC LIMIT 1",
+            "SELECT id, started_at, request, status, finished_at FROM jobs
+             WHERE status = 'running' ORDER BY started_at DESC LIMIT 1",
         )?;
-        stmt.query_row([], row::texts::<4>)
-            .optional()?
-            .map(|[id, at, request, status]| {
-                Ok(JobRecord {
-                    id: JobId::new(id),
-                    started_at: ts::parse(&at)?,
-                    request: serde_json::from_str(&request)?,
-                    status,
-                })
-            })
-            .transpose()
+        stmt.query_row([], job_row).optional()?.transpose()
     }
+
+    /// The latest jobs, newest first (running ones included).
+    pub fn recent_jobs(&self, limit: usize) -> Result<Vec<JobRecord>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, started_at, request, status, finished_at FROM jobs
+             ORDER BY started_at DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([i64::try_from(limit).unwrap_or(i64::MAX)], job_row)?;
+        rows.map(|r| r?).collect()
+    }
+}
+
+fn job_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<JobRecord, StoreError>> {
+    let [id, at, request, status] = row::texts::<4>(r)?;
+    let finished: Option<String> = r.get(4)?;
+    Ok((|| {
+        Ok(JobRecord {
+            id: JobId::new(id),
+            started_at: ts::parse(&at)?,
+            request: serde_json::from_str(&request)?,
+            status,
+            finished_at: finished.as_deref().map(ts::parse).transpose()?,
+        })
+    })())
 }
 
 #[cfg(test)]
@@ -80,5 +96,9 @@ mod tests {
         assert_eq!(found.request["domains"][0], "costco.com");
         store.finish_job(&job, "partial").expect("finish");
         assert!(store.unfinished_job().expect("query").is_none());
+        let recent = store.recent_jobs(5).expect("recent");
+        assert_eq!(recent.len(), 1);
+        assert_eq!(recent[0].status, "partial");
+        assert!(recent[0].finished_at.is_some());
     }
 }
