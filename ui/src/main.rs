@@ -7,9 +7,13 @@
 #[cfg(target_arch = "wasm32")]
 mod api;
 #[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod pages;
+#[cfg(target_arch = "wasm32")]
+mod route;
 // Pure helpers: also built on the host, where only their tests use them.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod text;
