@@ -101,7 +101,7 @@ mod tests {
             let t = datetime!(2026-11-26 9:00 UTC);
             assert_eq!(
                 store
-                    .queue_enrichment(&[a.clone()], false, t)
+                    .queue_enrichment(std::slice::from_ref(&a), false, t)
                     .expect("queue"),
                 1
             );
