@@ -1,52 +1,144 @@
-//! The PartnerForge desktop shell: a Tauri 2 window over the encrypted local store.
+//! The PartnerForge desktop shell: a Tauri 2 window over the encrypted local store and the
+//! enrichment engine.
 //!
 //! The shell is thin on purpose. It finds the data directory (`--data-dir PATH`, else
-//! `PARTNERFORGE_DATA_DIR`, else the OS data dir), opens the store (the store resolves the key:
-//! `PARTNERFORGE_PASSPHRASE` wins, else the OS keyring), seeds the built-in sample accounts into
-//! an empty store, and exposes a few commands ([`commands`]) that hand off to the store. If the
-//! store cannot be opened the window still opens and every command returns that error, so the
-//! UI can say what went wrong. Nothing below this crate knows about Tauri.
+//! `PARTNERFORGE_DATA_DIR`, else the OS data dir; `--demo` uses `<dir>/demo` and the mock APIs),
+//! opens the store (`PARTNERFORGE_PASSPHRASE`, else the OS keyring, else it waits for a
+//! passphrase from the window), seeds the sample accounts into an empty store (unless
+//! `--no-samples`), and exposes commands ([`commands`]) that hand off to the store and the
+//! engine. Background work: enrichment jobs with progress events ([`jobs`]), the network probe
+//! and the offline queue ([`network`]), desktop notifications ([`notify`]). If the store cannot
+//! be opened the window still opens and every command returns that error. Nothing below this
+//! crate knows about Tauri.
 
 pub mod commands;
+pub mod error;
+pub mod events;
+pub mod jobs;
+pub mod network;
+pub mod notify;
+pub mod session;
+pub mod state;
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use tauri::{Emitter as _, Manager};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::writer::MakeWriterExt;
 
-pub use commands::{AccountRow, AppState, CommandError};
+pub use error::CommandError;
+pub use session::Session;
+pub use state::{AppState, Launch};
 
 /// The command-line flag naming the data directory.
 pub const DATA_DIR_FLAG: &str = "--data-dir";
+/// The flag that starts the mock APIs in-process (no keys, no network needed).
+pub const DEMO_FLAG: &str = "--demo";
+/// The flag that leaves a new store empty (no sample accounts).
+pub const NO_SAMPLES_FLAG: &str = "--no-samples";
+/// The log file, under the data dir.
+pub const LOG_FILE: &str = "logs/partnerforge.log";
 
 /// Starts the app and blocks until its last window closes.
 pub fn run() -> Result<(), tauri::Error> {
-    init_logging();
-    let state = match data_dir_flag(std::env::args_os()) {
-        Ok(flag) => AppState::open(flag.as_deref()),
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let flag = data_dir_flag(args.iter().cloned());
+    init_logging(flag.as_ref().ok().cloned().flatten().as_deref());
+    let state = match flag {
+        Ok(data_dir) => AppState::open(Launch {
+            data_dir,
+            demo: args.iter().any(|a| a == DEMO_FLAG),
+            no_samples: args.iter().any(|a| a == NO_SAMPLES_FLAG),
+        }),
         Err(message) => {
             tracing::error!("{message}");
             AppState::failed(CommandError::new("desktop.bad_arguments", message))
         }
     };
+    let state = Arc::new(state);
     tauri::Builder::default()
-        .manage(state)
+        .manage(state.clone())
+        .setup(move |app| {
+            state.set_emitter(Arc::new(Window(app.handle().clone())));
+            if let Ok(session) = state.session() {
+                start_watchers(&state, session);
+            }
+            tauri::async_runtime::spawn(network::watch(state.clone()));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
-            commands::list_accounts,
-            commands::search_accounts,
+            commands::app::app_status,
+            commands::app::unlock,
+            commands::accounts::list_accounts,
+            commands::accounts::search_accounts,
+            commands::accounts::search_intelligence,
+            commands::accounts::import_csv,
+            commands::enrich::enrich_accounts,
+            commands::enrich::estimate_refresh,
+            commands::brief::get_brief,
+            commands::brief::log_call,
+            commands::brief::export_brief,
+            commands::usage::usage_summary,
+            commands::settings::get_settings,
+            commands::settings::set_config,
+            commands::settings::set_api_key,
+            commands::settings::delete_api_key,
+            commands::ops::ops_status,
         ])
         .run(tauri::generate_context!())
 }
 
-/// Logs to stderr without colours (machines read them too); `RUST_LOG` overrides the level.
-fn init_logging() {
+/// Starts what runs for an open session: desktop notifications from the engine's events.
+pub fn start_watchers(state: &Arc<AppState>, session: Arc<Session>) {
+    tauri::async_runtime::spawn(notify::watch(session, state.emitter()));
+}
+
+/// The main window as an [`events::Emitter`].
+struct Window(tauri::AppHandle);
+
+impl events::Emitter for Window {
+    fn emit_json(&self, event: &str, payload: serde_json::Value) {
+        if let Err(err) = self.0.emit(event, payload) {
+            tracing::warn!(event, "cannot send an event to the window: {err}");
+        }
+    }
+
+    fn focus(&self) {
+        if let Some(window) = self.0.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    }
+}
+
+/// Logs to stderr and to `<data dir>/logs/partnerforge.log`, without colours (machines read
+/// them too); `RUST_LOG` overrides the level. No secret is ever logged.
+fn init_logging(data_dir_flag: Option<&Path>) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    // A second initialisation (e.g. from a test harness) is harmless; ignore it.
-    let _ = tracing_subscriber::fmt()
+    let file = pf_store::resolve_data_dir(data_dir_flag)
+        .ok()
+        .and_then(|dir| {
+            let path = dir.join(LOG_FILE);
+            std::fs::create_dir_all(path.parent()?).ok()?;
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .ok()
+        });
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .try_init();
+        .with_ansi(false);
+    // A second initialisation (e.g. from a test harness) is harmless; ignore it.
+    let _ = match file {
+        Some(file) => builder
+            .with_writer(std::io::stderr.and(std::sync::Mutex::new(file)))
+            .try_init(),
+        None => builder.with_writer(std::io::stderr).try_init(),
+    };
 }
 
 /// Finds `--data-dir PATH` or `--data-dir=PATH` in the process arguments (the first one is the

@@ -1,0 +1,181 @@
+//! An open store and the engine over it. The engine is rebuilt when settings or API keys change
+//! (it reads them once); the store stays open.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use pf_engine::{Config, Engine, EventBus, Registry};
+use pf_store::Store;
+
+use crate::CommandError;
+
+/// A GUID-shaped key the mock APIs accept; never a real key.
+const DEMO_KEY: &str = "00000000-0000-4000-8000-000000000000";
+/// Who the usage log names in the demo.
+const DEMO_USER: &str = "demo@partnerforge.local";
+
+/// The mock APIs of `--demo`, kept alive as long as the session.
+pub struct DemoApis {
+    handle: pf_mock_apis::MockApisHandle,
+}
+
+impl DemoApis {
+    /// Starts the mock APIs on their own thread.
+    pub fn start() -> Result<Self, CommandError> {
+        let handle = pf_mock_apis::MockApis::spawn_in_thread().map_err(|e| {
+            CommandError::new("desktop.demo", format!("cannot start the demo APIs: {e}"))
+        })?;
+        tracing::info!(base = %handle.base_url(), "demo mode: sources answer from the mock APIs");
+        Ok(Self { handle })
+    }
+
+    pub fn url_for(&self, source: &str) -> String {
+        self.handle.url_for(source)
+    }
+}
+
+/// An open store with its configuration and engine.
+pub struct Session {
+    pub data_dir: PathBuf,
+    pub store: Arc<Mutex<Store>>,
+    config: Mutex<Config>,
+    engine: RwLock<Result<Arc<Engine>, CommandError>>,
+    /// One bus for every engine this session builds.
+    events: EventBus,
+    demo: Option<DemoApis>,
+}
+
+impl Session {
+    /// Wraps an open store: loads `config.toml` and builds the engine. A bad configuration is
+    /// kept as the engine's error (reading still works) and shown where enrichment is asked for.
+    pub fn new(store: Store, data_dir: &Path, demo: Option<DemoApis>) -> Self {
+        let config = Config::load(data_dir).unwrap_or_else(|err| {
+            tracing::warn!(
+                code = err.code(),
+                "config.toml unreadable, using defaults: {err}"
+            );
+            Config::in_memory()
+        });
+        let store = Arc::new(Mutex::new(store));
+        let events = EventBus::default();
+        let engine = build_engine(&store, &config, demo.as_ref(), &events);
+        Self {
+            data_dir: data_dir.to_owned(),
+            store,
+            config: Mutex::new(config),
+            engine: RwLock::new(engine),
+            events,
+            demo,
+        }
+    }
+
+    /// The engine events of this session, whichever engine publishes them.
+    pub fn events(&self) -> &EventBus {
+        &self.events
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.demo.is_some()
+    }
+
+    /// Runs `f` on the store.
+    pub fn with_store<T>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, pf_store::StoreError>,
+    ) -> Result<T, CommandError> {
+        let guard = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&guard).map_err(CommandError::from)
+    }
+
+    /// The engine, or why it could not be built.
+    pub fn engine(&self) -> Result<Arc<Engine>, CommandError> {
+        self.engine
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// A copy of the configuration as saved (the demo's mock URLs are not in it).
+    pub fn config(&self) -> Config {
+        self.config
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Sets one key, checks the whole configuration still makes an engine, saves it and swaps
+    /// the engine. A refused value changes nothing.
+    pub fn set_config(&self, key: &str, value: &str) -> Result<Arc<Engine>, CommandError> {
+        let mut config = self.config.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut next = config.clone();
+        next.set(key, value)?;
+        pf_engine::EngineSettings::from_config(&next)?;
+        let engine = build_engine(&self.store, &next, self.demo.as_ref(), &self.events)?;
+        next.save()?;
+        *config = next;
+        *self.engine.write().unwrap_or_else(PoisonError::into_inner) = Ok(engine.clone());
+        Ok(engine)
+    }
+
+    /// The base URLs the sources call (the demo's mock URLs in the demo): what the network
+    /// probe tries to reach.
+    pub fn source_urls(&self) -> Vec<url::Url> {
+        let config = self.config();
+        pf_engine::sources::builtin()
+            .iter()
+            .filter_map(|source| {
+                let d = source.descriptor();
+                let raw = match &self.demo {
+                    Some(demo) => demo.url_for(d.id.as_str()),
+                    None => config
+                        .get(&format!("sources.{}.base_url", d.id))
+                        .unwrap_or_else(|| d.default_base_url.to_owned()),
+                };
+                url::Url::parse(&raw).ok()
+            })
+            .collect()
+    }
+
+    /// Rebuilds the engine from the saved configuration (after an API key changed).
+    pub fn rebuild_engine(&self) -> Result<Arc<Engine>, CommandError> {
+        let config = self.config();
+        let engine = build_engine(&self.store, &config, self.demo.as_ref(), &self.events);
+        *self.engine.write().unwrap_or_else(PoisonError::into_inner) = engine.clone();
+        engine
+    }
+}
+
+/// The engine for a configuration; in the demo every source points at the mock APIs and
+/// carries the demo key in memory only.
+fn build_engine(
+    store: &Arc<Mutex<Store>>,
+    config: &Config,
+    demo: Option<&DemoApis>,
+    events: &EventBus,
+) -> Result<Arc<Engine>, CommandError> {
+    let mut config = config.clone();
+    if let Some(demo) = demo {
+        for source in pf_engine::sources::builtin() {
+            let id = source.descriptor().id.clone();
+            config.set(
+                &format!("sources.{id}.base_url"),
+                &demo.url_for(id.as_str()),
+            )?;
+        }
+        config.set("user", DEMO_USER)?;
+    }
+    let mut engine = Engine::on_bus(
+        store.clone(),
+        &config,
+        pf_engine::sources::configured(&config)?,
+        Registry::configured(&config)?,
+        events.clone(),
+    )?;
+    if demo.is_some() {
+        let ids: Vec<_> = engine.source_ids().cloned().collect();
+        for id in ids {
+            engine = engine.with_session_key(&id, DEMO_KEY);
+        }
+    }
+    Ok(Arc::new(engine))
+}
