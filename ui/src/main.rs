@@ -14,6 +14,8 @@ mod app;
 mod pages;
 #[cfg(target_arch = "wasm32")]
 mod route;
+#[cfg(target_arch = "wasm32")]
+mod unlock;
 // Pure helpers: also built on the host, where only their tests use them.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod text;

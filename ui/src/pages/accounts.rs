@@ -1,20 +1,31 @@
-//! The accounts page: a search box over the full-text index and the accounts table.
+//! My accounts: a search box over the full-text index, filters, the sortable accounts table with
+//! multi-select to enrich, and CSV import with a preview ([`import`]).
 //!
 //! An empty search box lists every account (`list_accounts`); typing searches (`search_accounts`)
 //! after a short pause, one row per account. Only the latest request may update the table, so a
 //! slow answer to an old query never overwrites a newer one. A failed command shows a banner
-//! with its error code instead of the table.
+//! with its error code instead of the table. The table reloads when the shell says accounts
+//! changed (an import, a finished enrichment).
 //!
 //! Stable hooks for the WebDriver test: `#search`, `#count` (with `data-count`), `#error` (with
-//! `data-code`), `table#accounts` (with `data-ready`), `tbody tr[data-domain]`.
+//! `data-code`), `table#accounts` (with `data-ready`), `tbody tr[data-domain]`, row checkboxes
+//! `input.select-row[data-domain]`, `#enrich-selected`, `#import-open`, filters `#filter-priority`.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+mod import;
+mod table;
+
+use std::collections::BTreeSet;
+
 use crate::api::{self, AccountRow, ApiError};
-use crate::text::{count_label, empty_label, highlight_parts, segment_class};
+use crate::components::toast::use_toasts;
+use crate::text::count_label;
+use import::ImportDialog;
+use table::{AccountsTable, Filters, Sort};
 
 /// How long typing must pause before a search is sent.
 const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -28,6 +39,11 @@ struct PageState {
     loading: RwSignal<bool>,
     /// Ticket of the latest intent (keystroke, clear, retry); older tickets are stale.
     latest: StoredValue<u64>,
+    /// Domains ticked for enrichment.
+    selected: RwSignal<BTreeSet<String>>,
+    sort: RwSignal<Sort>,
+    filters: RwSignal<Filters>,
+    importing: RwSignal<bool>,
 }
 
 impl PageState {
@@ -38,6 +54,10 @@ impl PageState {
             error: RwSignal::new(None),
             loading: RwSignal::new(true),
             latest: StoredValue::new(0),
+            selected: RwSignal::new(BTreeSet::new()),
+            sort: RwSignal::new(Sort::default()),
+            filters: RwSignal::new(Filters::default()),
+            importing: RwSignal::new(false),
         }
     }
 
@@ -80,7 +100,7 @@ impl PageState {
 
     fn fetch(self, ticket: u64) {
         let query = self.query.get_untracked().trim().to_owned();
-        self.loading.set(true);
+        // Keep showing the old rows while reloading (no layout jump); only the first load is empty.
         spawn_local(async move {
             let result = if query.is_empty() {
                 api::list_accounts().await
@@ -105,17 +125,39 @@ impl PageState {
     }
 }
 
-/// Search box, count, error banner and the accounts table.
+/// Search box, filters, selection actions, error banner and the accounts table.
 #[component]
 pub fn AccountsPage() -> impl IntoView {
     let state = PageState::new();
     state.reload();
+    api::listen::<()>(api::events::ACCOUNTS_CHANGED, move |()| state.reload());
+    let toasts = use_toasts();
+    let enrich = move |_| {
+        let domains: Vec<String> = state.selected.get_untracked().into_iter().collect();
+        if domains.is_empty() {
+            return;
+        }
+        spawn_local(async move {
+            match api::enrich_accounts(&domains, false).await {
+                Ok(started) if started.queued => toasts.info(format!(
+                    "Offline: {} accounts queued; they enrich when the network returns.",
+                    started.domains
+                )),
+                Ok(started) => {
+                    toasts.info(format!("Enriching {} accounts…", started.domains));
+                    state.selected.set(BTreeSet::new());
+                }
+                Err(err) => toasts.error(&err),
+            }
+        });
+    };
+    let selected = move || state.selected.with(BTreeSet::len);
 
     view! {
         <section class="page" aria-labelledby="accounts-title">
             <div class="page-head">
                 <div>
-                    <h2 id="accounts-title" class="page-title">"Accounts"</h2>
+                    <h2 id="accounts-title" class="page-title">"My accounts"</h2>
                     <p id="count" class="page-subtitle" data-count=move || state.rows.with(Vec::len)>
                         {move || {
                             if state.error.with(Option::is_some) {
@@ -126,11 +168,45 @@ pub fn AccountsPage() -> impl IntoView {
                         }}
                     </p>
                 </div>
-                <SearchBox state />
+                <div class="page-actions">
+                    <SearchBox state />
+                    <button id="import-open" class="button button-ghost" on:click=move |_| state.importing.set(true)>
+                        "Import CSV"
+                    </button>
+                    <button
+                        id="enrich-selected"
+                        class="button button-primary"
+                        prop:disabled=move || selected() == 0
+                        on:click=enrich
+                    >
+                        {move || match selected() {
+                            0 => "Enrich selected".to_owned(),
+                            n => format!("Enrich {n} selected"),
+                        }}
+                    </button>
+                </div>
             </div>
+            <table::FilterBar rows=state.rows filters=state.filters />
             <ErrorBanner state />
             <Show when=move || state.error.with(Option::is_none)>
-                <AccountsTable state />
+                <AccountsTable
+                    rows=state.rows
+                    loading=state.loading
+                    query=state.query
+                    selected=state.selected
+                    sort=state.sort
+                    filters=state.filters
+                    on_import=Callback::new(move |()| state.importing.set(true))
+                />
+            </Show>
+            <Show when=move || state.importing.get()>
+                <ImportDialog
+                    on_close=Callback::new(move |()| state.importing.set(false))
+                    on_done=Callback::new(move |()| {
+                        state.importing.set(false);
+                        state.reload();
+                    })
+                />
             </Show>
         </section>
     }
@@ -183,98 +259,3 @@ fn ErrorBanner(state: PageState) -> impl IntoView {
     }
 }
 
-#[component]
-fn AccountsTable(state: PageState) -> impl IntoView {
-    let empty = move || {
-        !state.loading.get() && state.error.with(Option::is_none) && state.rows.with(Vec::is_empty)
-    };
-    view! {
-        <div class="card">
-            <table id="accounts" class="table" data-ready=move || (!state.loading.get()).to_string()>
-                <thead>
-                    <tr>
-                        <th scope="col" class="col-name">"Name"</th>
-                        <th scope="col" class="col-domain">"Domain"</th>
-                        <th scope="col" class="col-region">"Region"</th>
-                        <th scope="col" class="col-segment">"Segment"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For
-                        each=move || state.rows.get()
-                        // Rows are static views: key on what they show, so a search result
-                        // (with its snippet) replaces the plain row of the same account.
-                        key=|row| (row.id.clone(), row.matched.clone(), row.snippet.clone())
-                        children=|row: AccountRow| view! { <AccountRowView row /> }
-                    />
-                </tbody>
-            </table>
-            <Show when=empty>
-                <p id="empty" class="empty">
-                    {move || empty_label(&state.query.get())}
-                </p>
-            </Show>
-        </div>
-    }
-}
-
-#[component]
-fn AccountRowView(row: AccountRow) -> impl IntoView {
-    let AccountRow {
-        name,
-        domain,
-        region,
-        segment,
-        matched,
-        snippet,
-        ..
-    } = row;
-    let key = domain.clone();
-    view! {
-        <tr data-domain=key>
-            <td class="cell-name">
-                <span class="account-name">{name}</span>
-                {snippet.map(|text| view! { <Snippet label=matched text /> })}
-            </td>
-            <td class="cell-domain">{domain}</td>
-            <td>{text_or_dash(region)}</td>
-            <td>
-                {match segment {
-                    Some(seg) => {
-                        let class = segment_class(&seg);
-                        view! { <span class=class>{seg}</span> }.into_any()
-                    }
-                    None => view! { <span class="muted">"—"</span> }.into_any(),
-                }}
-            </td>
-        </tr>
-    }
-}
-
-/// A search snippet: what matched, then the text with the store's `[match]` marks highlighted.
-#[component]
-fn Snippet(label: Option<String>, text: String) -> impl IntoView {
-    let parts = highlight_parts(&text)
-        .into_iter()
-        .map(|(hit, part)| {
-            if hit {
-                view! { <mark>{part}</mark> }.into_any()
-            } else {
-                view! { <span>{part}</span> }.into_any()
-            }
-        })
-        .collect::<Vec<_>>();
-    view! {
-        <span class="snippet">
-            {label.map(|l| view! { <span class="snippet-label">{l}</span> })}
-            {parts}
-        </span>
-    }
-}
-
-fn text_or_dash(value: Option<String>) -> impl IntoView {
-    match value {
-        Some(text) => view! { <span>{text}</span> }.into_any(),
-        None => view! { <span class="muted">"—"</span> }.into_any(),
-    }
-}
