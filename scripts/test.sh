@@ -27,6 +27,8 @@ cargo clippy -p ui --target wasm32-unknown-unknown -- -D warnings
 # gnome-keyring (the Secret Service), under a virtual X display for the app window.
 keyring_home=$(mktemp -d)
 trap 'rm -rf "$keyring_home"' EXIT
+# Screenshots of the real window (accounts list, brief, usage...) for people to look at.
+export PF_SCREENSHOT_DIR="${PF_SCREENSHOT_DIR:-$PWD/artifacts/screenshots}"
 step "cargo test (every test, including the keyring and WebDriver ones)"
 XDG_DATA_HOME="$keyring_home" keyctl session - dbus-run-session -- bash -c '
     set -euo pipefail

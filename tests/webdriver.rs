@@ -14,19 +14,17 @@
 //! `xvfb-run -a cargo test -p partnerforge-desktop --features custom-protocol --test webdriver
 //! -- --include-ignored`.
 
-use std::error::Error;
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod desktop;
+mod journey;
+
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder, Locator};
+use desktop::driver::{TestResult, launch, screenshot};
+use fantoccini::{Client, Locator};
 use pf_core::{Domain, NewAccount};
 use pf_store::{KeySource, OpenOptions, PASSPHRASE_ENV, Store};
 use serde::Deserialize;
-use serde_json::json;
-
-type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
 
 const PASSPHRASE: &str = "webdriver-test-passphrase";
 const ACCOUNTS: [(&str, &str, &str, &str); 4] = [
@@ -44,19 +42,9 @@ const STEP: Duration = Duration::from_secs(15);
 async fn accounts_are_listed_and_search_filters() -> TestResult {
     let data = tempfile::tempdir()?;
     seed_store(data.path())?;
-    let app = app_binary()?;
-
-    let driver = TauriDriver::start()?;
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), json!("wry"));
-    caps.insert(
-        "tauri:options".into(),
-        json!({ "application": app, "args": ["--data-dir", data.path()] }),
-    );
-    let client = ClientBuilder::rustls()?
-        .capabilities(caps)
-        .connect(&driver.url())
-        .await?;
+    let dir = data.path().to_str().ok_or("temp dir is not UTF-8")?;
+    // The store's key comes from the passphrase the app inherits through the driver.
+    let (driver, client) = launch(&["--data-dir", dir], &[(PASSPHRASE_ENV, PASSPHRASE)]).await?;
 
     let outcome = drive(&client).await;
     // End the session (closes the app) before the driver goes, whatever happened.
@@ -112,18 +100,12 @@ async fn drive(client: &Client) -> TestResult {
         .find_all(Locator::Css("table#accounts tbody tr"))
         .await?;
     assert_eq!(rows.len(), 4);
-    let first = rows[0].find(Locator::Css("td")).await?.text().await?;
+    let first = rows[0]
+        .find(Locator::Css("td.cell-name"))
+        .await?
+        .text()
+        .await?;
     assert!(!first.trim().is_empty(), "rows show names");
-    Ok(())
-}
-
-/// Saves `NAME.png` into `$PF_SCREENSHOT_DIR` when it is set (for the README and for eyes).
-async fn screenshot(client: &Client, name: &str) -> TestResult {
-    if let Some(dir) = std::env::var_os("PF_SCREENSHOT_DIR") {
-        let png = client.screenshot().await?;
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(Path::new(&dir).join(format!("{name}.png")), png)?;
-    }
     Ok(())
 }
 
@@ -144,38 +126,9 @@ fn seed_store(dir: &Path) -> TestResult {
     Ok(())
 }
 
-/// The custom-protocol build of the app, as an absolute path: `$PF_DESKTOP_BIN`, else the binary
-/// cargo built for this test run (which has the embedded UI only with `--features
-/// custom-protocol`; without it the app would load the dev server URL).
-fn app_binary() -> TestResult<PathBuf> {
-    let path = match std::env::var_os("PF_DESKTOP_BIN") {
-        Some(bin) => PathBuf::from(bin),
-        None if cfg!(feature = "custom-protocol") => {
-            PathBuf::from(env!("CARGO_BIN_EXE_partnerforge-desktop"))
-        }
-        None => {
-            return Err(
-                "the app must embed the UI: run with `--features custom-protocol` \
-                        (after `trunk build --config ui/Trunk.toml`), or set PF_DESKTOP_BIN"
-                    .into(),
-            );
-        }
-    };
-    let path = std::path::absolute(&path)?;
-    if !path.is_file() {
-        return Err(format!(
-            "no app binary at {}: run `trunk build --config ui/Trunk.toml && cargo build \
-             -p partnerforge-desktop --features custom-protocol`, or set PF_DESKTOP_BIN",
-            path.display()
-        )
-        .into());
-    }
-    Ok(path)
-}
-
 /// What the page shows, read in one script call so it is consistent.
 #[derive(Debug, Deserialize)]
-struct Page {
+pub(crate) struct Page {
     ready: bool,
     title: String,
     count: String,
@@ -214,13 +167,13 @@ return {
 };
 "#;
 
-async fn read_page(client: &Client) -> TestResult<Page> {
+pub(crate) async fn read_page(client: &Client) -> TestResult<Page> {
     let value = client.execute(READ_PAGE, Vec::new()).await?;
     Ok(serde_json::from_value(value)?)
 }
 
 /// Polls the page until `done` holds, or fails with the last page seen.
-async fn wait_for(
+pub(crate) async fn wait_for(
     client: &Client,
     timeout: Duration,
     done: impl Fn(&Page) -> bool,
@@ -238,88 +191,4 @@ async fn wait_for(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Err(format!("timed out after {timeout:?}; last page: {last:#?}").into())
-}
-
-/// `tauri-driver` on a free port, in its own process group; dropping it ends the group (the
-/// driver, WebKitWebDriver and the app) even when the test fails.
-struct TauriDriver {
-    child: Child,
-    port: u16,
-}
-
-impl TauriDriver {
-    fn start() -> TestResult<Self> {
-        let port = free_port()?;
-        let native_port = free_port()?;
-        let mut command = Command::new(tauri_driver_binary());
-        command
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            // Reaches the app through WebKitWebDriver: the store's key comes from it.
-            .env(PASSPHRASE_ENV, PASSPHRASE)
-            .stdout(Stdio::null());
-        #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let child = command.spawn().map_err(|e| {
-            format!("cannot start tauri-driver ({e}): `cargo install tauri-driver`")
-        })?;
-        let driver = Self { child, port };
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if start.elapsed() > Duration::from_secs(20) {
-                return Err("tauri-driver did not listen within 20 s".into());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Ok(driver)
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for TauriDriver {
-    fn drop(&mut self) {
-        // SIGTERM lets tauri-driver stop WebKitWebDriver; then make sure the group is gone.
-        #[cfg(unix)]
-        {
-            let group = format!("-{}", self.child.id());
-            let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-            let deadline = Instant::now() + Duration::from_secs(3);
-            while Instant::now() < deadline {
-                if matches!(self.child.try_wait(), Ok(Some(_))) {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn tauri_driver_binary() -> PathBuf {
-    let name = "tauri-driver";
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    });
-    on_path
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|home| PathBuf::from(home).join(".cargo").join("bin").join(name))
-                .filter(|p| p.is_file())
-        })
-        .unwrap_or_else(|| PathBuf::from(name))
-}
-
-fn free_port() -> TestResult<u16> {
-    Ok(TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port())
 }

@@ -63,10 +63,11 @@ pub async fn check(state: &Arc<AppState>) -> bool {
             },
         );
     }
-    if online && queued > 0 {
-        if let Err(err) = jobs::run_queue(state) {
-            tracing::warn!(code = %err.code, "cannot run the queued enrichment: {}", err.message);
-        }
+    if online
+        && queued > 0
+        && let Err(err) = jobs::run_queue(state)
+    {
+        tracing::warn!(code = %err.code, "cannot run the queued enrichment: {}", err.message);
     }
     online
 }

@@ -1,8 +1,8 @@
 //! The pre-call brief: one structure with every section's facts, their sources, ages and
 //! conflicts, the score and its explanation, what changed since a date, talking points and the
 //! next best action. [`build`] assembles it from the store (it works when only some modules
-//! ran and says which have not); [`Brief::to_markdown`] renders it for a person, and serde
-//! renders it as JSON.
+//! ran and says which have not); [`Brief::to_markdown`] and [`Brief::to_pdf`] render it for a
+//! person, and serde renders it as JSON.
 //!
 //! # JSON form (stable)
 //!
@@ -15,10 +15,17 @@
 //!   "score_parts": [{"name", "weight", "points", "max", "facts": [..], "reason"}],
 //!   "sections": [{"module": "M01", "title", "enriched": bool, "stale": bool, "note"?: text,
 //!                 "facts": [{"label", "value", "source", "fetched_at": RFC 3339,
-//!                            "age_days": int, "conflict"?: text}]}],
+//!                            "age_days": int, "conflict"?: text}],
+//!                 "series": [{"label": "2026-09", "value": number}]}],
+//!                 (series: M03's monthly visits, oldest first; [] for other modules)
 //!   "missing": [{"module": "M08", "title"}],
 //!   "conflicts": [{"module", "field", "text", "confidence"}],
 //!   "changes": [{"module", "title", "recorded_at": RFC 3339, "summary", "sources": [..]}],
+//!   "field_changes": [{"module": "M02", "title", "field": "search_provider",
+//!                      "label": "Search provider", "old": text | null, "new": text | null,
+//!                      "source": "website, builtwith", "recorded_at": RFC 3339}],
+//!                 (fields whose value differs from the one at `since`; [] without `since`;
+//!                  old null = not known then, new null = gone; by module, then field)
 //!   "talking_points": [{"text", "facts": [..]}],
 //!   "next_best_action": {"text", "facts": [..]} | null
 //! }
@@ -27,15 +34,19 @@
 
 mod cite;
 mod markdown;
+mod pdf;
 mod scored;
 mod sections;
+mod timeline;
 
 pub use cite::{
     Cited, age_days, all_ids as source_ids, clip, compact, conflict_text, count, parse_day, pct,
     usd,
 };
+pub use pdf::PageSize;
 pub use sections::NOT_ENRICHED;
 pub(crate) use sections::{Entry, Results};
+pub use timeline::{FieldChange, SeriesPoint};
 
 use pf_core::{Account, Domain, ModuleId};
 use pf_store::{Snapshot, StoredIntelligence};
@@ -92,6 +103,9 @@ pub struct BriefSection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     pub facts: Vec<BriefFact>,
+    /// Numbers to chart: the traffic module's monthly visits, oldest first; empty otherwise.
+    #[serde(default)]
+    pub series: Vec<SeriesPoint>,
 }
 
 /// A module with no result yet.
@@ -145,12 +159,16 @@ pub struct Brief {
     pub missing: Vec<MissingModule>,
     pub conflicts: Vec<BriefConflict>,
     pub changes: Vec<BriefChange>,
+    /// Field by field, what differs from the values at `since` (empty without `since`).
+    #[serde(default)]
+    pub field_changes: Vec<FieldChange>,
     pub talking_points: Vec<TalkingPoint>,
     pub next_best_action: Option<TalkingPoint>,
 }
 
-/// Builds the brief for `domain` from the store: every stored module result, and the changes
-/// recorded at or after `since` (all of them without one).
+/// Builds the brief for `domain` from the store: every stored module result, the changes
+/// recorded at or after `since` (all of them without one), and field by field what differs
+/// from the data as it stood at `since`.
 pub fn build(
     store: &pf_store::Store,
     domain: &Domain,
@@ -160,17 +178,24 @@ pub fn build(
     let account = store.require_account(domain)?;
     let stored = store.intelligence_for(account.id)?;
     let history = store.history(account.id, since)?;
+    let baseline = match since {
+        Some(at) => store.snapshots_at(account.id, at)?,
+        None => Vec::new(),
+    };
     Ok(Brief::from_store_parts(
-        &account, &stored, &history, since, now,
+        &account, &stored, &history, &baseline, since, now,
     ))
 }
 
 impl Brief {
-    /// The brief from what [`build`] reads, for callers that already hold it.
+    /// The brief from what [`build`] reads, for callers that already hold it: `history` is the
+    /// account's snapshots at or after `since`, `baseline` each module's latest snapshot at or
+    /// before it ([`pf_store::Store::snapshots_at`]).
     pub fn from_store_parts(
         account: &Account,
         stored: &[StoredIntelligence],
         history: &[Snapshot],
+        baseline: &[Snapshot],
         since: Option<OffsetDateTime>,
         now: OffsetDateTime,
     ) -> Brief {
@@ -195,7 +220,9 @@ impl Brief {
             owner: account.owner.as_ref().map(ToString::to_string),
             tags: account.tags.clone(),
         };
-        Brief::assemble(who, &results, history, since, now)
+        let mut brief = Brief::assemble(who, &results, history, since, now);
+        brief.field_changes = timeline::field_changes(&results, baseline, history, since);
+        brief
     }
 
     /// The brief from module results (the store's, or a job's for M14).
@@ -253,6 +280,7 @@ impl Brief {
             missing,
             conflicts: conflicts(results),
             changes: changes(history),
+            field_changes: Vec::new(),
             talking_points: read("talking_points")
                 .and_then(|v| serde_json::from_value(v).ok())
                 .unwrap_or_default(),

@@ -73,6 +73,11 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "180",
         "intent signals older than this give no points",
     ),
+    (
+        "notifications.enabled",
+        "true",
+        "desktop notifications for hot leads and lost competitor products",
+    ),
 ];
 
 /// The configuration file plus environment overrides.
@@ -321,6 +326,24 @@ mod tests {
             .get_parsed::<usize>("jobs.concurrency", 4)
             .expect_err("not a number");
         assert!(err.to_string().contains("jobs.concurrency"));
+    }
+
+    #[test]
+    fn desktop_notifications_are_on_by_default_and_can_be_turned_off() {
+        let mut c = Config::in_memory();
+        assert_eq!(
+            c.get_parsed("notifications.enabled", false).ok(),
+            Some(true)
+        );
+        c.set("notifications.enabled", "false")
+            .expect("a known key");
+        assert_eq!(
+            c.get_parsed("notifications.enabled", true).ok(),
+            Some(false)
+        );
+        c.set("notifications.enabled", "sometimes")
+            .expect("stored as text");
+        assert!(c.get_parsed::<bool>("notifications.enabled", true).is_err());
     }
 
     #[test]

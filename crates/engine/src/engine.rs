@@ -68,8 +68,19 @@ impl Engine {
         sources: Vec<Arc<dyn Source>>,
         registry: Registry,
     ) -> Result<Self, EngineError> {
+        Self::on_bus(store, config, sources, registry, EventBus::default())
+    }
+
+    /// [`Engine::new`] publishing on `events`: an app that rebuilds its engine when settings
+    /// change keeps one bus, so its subscribers never miss an event.
+    pub fn on_bus(
+        store: Arc<Mutex<Store>>,
+        config: &Config,
+        sources: Vec<Arc<dyn Source>>,
+        registry: Registry,
+        events: EventBus,
+    ) -> Result<Self, EngineError> {
         let settings = EngineSettings::from_config(config)?;
-        let events = EventBus::default();
         let meter = Arc::new(BudgetMeter::new(
             store.clone(),
             settings.user.clone(),

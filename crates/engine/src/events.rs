@@ -50,6 +50,13 @@ pub enum EngineEvent {
         priority: String,
         reasons: Vec<String>,
     },
+    /// A competitor's search product is gone from the account's site (M06): `vendor` was
+    /// detected before, `now` is what is detected instead (`None`: no search vendor).
+    CompetitorDropped {
+        domain: Domain,
+        vendor: String,
+        now: Option<String>,
+    },
     BudgetThreshold {
         spent_micros: u64,
         limit_micros: u64,

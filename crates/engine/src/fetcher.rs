@@ -106,11 +106,7 @@ impl Fetcher {
         max_age: time::Duration,
     ) -> Option<Vec<Fact>> {
         let store = self.store.lock().ok()?;
-        let c = store.source_facts(account, source).ok()??;
-        if now - c.fetched_at >= max_age {
-            return None;
-        }
-        serde_json::from_value(c.facts).ok()
+        cached(&store, account, source, now, max_age)
     }
 
     fn keep(
@@ -133,4 +129,20 @@ impl Fetcher {
             Err(_) => tracing::error!("store lock poisoned"),
         }
     }
+}
+
+/// A source's kept answer about an account when it is younger than `max_age` at `now` (what a
+/// job reuses instead of calling; the cost estimate asks the same question).
+pub(crate) fn cached(
+    store: &Store,
+    account: AccountId,
+    source: &SourceId,
+    now: OffsetDateTime,
+    max_age: time::Duration,
+) -> Option<Vec<Fact>> {
+    let c = store.source_facts(account, source).ok()??;
+    if now - c.fetched_at >= max_age {
+        return None;
+    }
+    serde_json::from_value(c.facts).ok()
 }

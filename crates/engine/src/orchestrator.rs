@@ -84,17 +84,7 @@ impl Engine {
     /// Runs a job to the end. Module failures are recorded and make the job `partial`; only
     /// problems with the store or the request itself are errors.
     pub async fn enrich(&self, req: &JobRequest) -> Result<JobReport, EngineError> {
-        let wanted: BTreeSet<ModuleId> = match &req.modules {
-            Some(list) => {
-                for m in list {
-                    if self.registry.get(*m).is_none() {
-                        return Err(EngineError::Registry(format!("unknown module {m}")));
-                    }
-                }
-                self.registry.closure(list)
-            }
-            None => self.registry.ids().collect(),
-        };
+        let wanted: BTreeSet<ModuleId> = self.wanted_modules(req.modules.as_deref())?;
         let (spent_before, _) = self.budget();
         self.events.publish(EngineEvent::EnrichmentStarted {
             job: req.job.to_string(),

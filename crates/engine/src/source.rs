@@ -276,6 +276,13 @@ pub trait Source: Send + Sync {
     /// `Err(SourceError::NoData)` when the provider has nothing on it.
     async fn fetch(&self, cx: &SourceContext<'_>) -> Result<Vec<Fact>, SourceError>;
 
+    /// The endpoints one `fetch` calls when the provider answers, once each, in order: what a
+    /// refresh is priced at before it runs ([`crate::Engine::estimate`]). By default every
+    /// endpoint of the descriptor once; a source that pages or skips endpoints says so here.
+    fn planned_calls(&self) -> Vec<&'static str> {
+        self.descriptor().endpoints.iter().map(|e| e.name).collect()
+    }
+
     /// A cheap reachability check (no paid call).
     async fn health_check(&self, cx: &SourceContext<'_>) -> Health {
         if self.descriptor().needs_key && cx.config.api_key.is_none() {

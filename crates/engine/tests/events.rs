@@ -1,7 +1,8 @@
 //! Subscribers see what happens without touching the engine: a tech change between two runs
-//! raises `TechChanged`, an account crossing the hot threshold raises `HotLeadDetected` once;
-//! and sources that disagree leave a conflict with both values (resolution strategies per field
-//! are configurable, and a bad one is refused at start).
+//! raises `TechChanged`, an account crossing the hot threshold raises `HotLeadDetected` once, a
+//! competitor's search product gone from the site raises `CompetitorDropped` once; and sources
+//! that disagree leave a conflict with both values (resolution strategies per field are
+//! configurable, and a bad one is refused at start).
 
 use pf_core::{Domain, ModuleId};
 use pf_engine::{Config, Engine, EngineEvent, JobRequest, Registry};
@@ -149,5 +150,68 @@ async fn disagreeing_sources_leave_a_conflict_and_bad_strategies_are_refused() {
     assert!(
         err.to_string().contains("conflicts.search.provider"),
         "{err}"
+    );
+}
+
+/// Runs M06 (and M02) on ulta.com with M02 fed by `source` and the extra configuration, and
+/// returns the `CompetitorDropped` events it raised as (domain, vendor, now).
+async fn search_provider_run(
+    dir: &std::path::Path,
+    mock: &MockApis,
+    id: &str,
+    source: &str,
+    extra: &[(&str, &str)],
+) -> Vec<(String, String, Option<String>)> {
+    let list = format!("[\"{source}\"]");
+    let mut config = vec![("modules.M02.sources", list.as_str())];
+    config.extend_from_slice(extra);
+    let e = engine(dir, mock, &config);
+    let mut rx = e.events().subscribe();
+    e.enrich(&job(id, "ulta.com", Some(vec![ModuleId::SEARCH_PROVIDER])))
+        .await
+        .expect("job");
+    drain(&mut rx)
+        .into_iter()
+        .filter_map(|e| match e {
+            EngineEvent::CompetitorDropped {
+                domain,
+                vendor,
+                now,
+            } => Some((domain.to_string(), vendor, now)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_competitor_gone_from_the_site_raises_competitor_dropped_once() {
+    let mock = MockApis::start().await.expect("mock");
+    let dir = tempfile::tempdir().expect("tempdir");
+    // BuiltWith still reports Bloomreach on ulta.com; the site itself now runs Constructor.
+    let first = search_provider_run(dir.path(), &mock, "d1", "builtwith", &[]).await;
+    assert!(first.is_empty(), "nothing was there before: {first:?}");
+    let dropped = search_provider_run(dir.path(), &mock, "d2", "website", &[]).await;
+    assert_eq!(
+        dropped,
+        vec![(
+            "ulta.com".to_owned(),
+            "Bloomreach".to_owned(),
+            Some("Constructor".to_owned())
+        )]
+    );
+    let again = search_provider_run(dir.path(), &mock, "d3", "website", &[]).await;
+    assert!(again.is_empty(), "no second notification: {again:?}");
+}
+
+#[tokio::test]
+async fn a_vendor_that_is_not_a_competitor_leaving_raises_nothing() {
+    let mock = MockApis::start().await.expect("mock");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let only_coveo = [("competitors", "[\"Coveo\"]")];
+    search_provider_run(dir.path(), &mock, "n1", "builtwith", &only_coveo).await;
+    let dropped = search_provider_run(dir.path(), &mock, "n2", "website", &only_coveo).await;
+    assert!(
+        dropped.is_empty(),
+        "Bloomreach is not a competitor here: {dropped:?}"
     );
 }

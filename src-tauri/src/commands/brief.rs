@@ -109,6 +109,7 @@ pub fn export(
     let domain = Domain::parse(domain)?;
     let now = OffsetDateTime::now_utc();
     let brief = session.with_store(|store| {
+        store.require_account(&domain)?;
         pf_engine::brief::build(store, &domain, since, now)
             .map_err(|e| pf_store::StoreError::Invalid(e.to_string()))
     })?;

@@ -1,11 +1,12 @@
 //! The brief as Markdown for a person: the headline with the score badge and priority, what
-//! changed since the given date first, then the next best action, talking points, the score's
+//! changed since the given date first (a `Field | Was | Now | Source` table of the fields that
+//! differ, then the recorded changes), then the next best action, talking points, the score's
 //! explanation, conflicts and one section per module. Every fact line ends with
 //! `— source, N days old`; a conflict is shown on the fact it concerns.
 
 use std::fmt::Write as _;
 
-use super::{Brief, BriefChange, BriefFact, BriefSection};
+use super::{Brief, BriefChange, BriefFact, BriefSection, FieldChange};
 
 /// How many changes a brief without `since` lists.
 const RECENT_CHANGES: usize = 10;
@@ -56,6 +57,27 @@ fn change_line(c: &BriefChange, brief: &Brief) -> String {
     )
 }
 
+/// What a field change's old or new value reads as in a table (`—` for not known / gone).
+pub(super) fn or_dash(v: Option<&String>) -> &str {
+    v.map_or("—", String::as_str)
+}
+
+fn field_table(out: &mut String, changes: &[FieldChange]) {
+    out.push_str("| Field | Was | Now | Source |\n|---|---|---|---|\n");
+    for c in changes {
+        let _ = writeln!(
+            out,
+            "| {}: {} | {} | {} | {} |",
+            cell(&c.title),
+            cell(&c.label),
+            cell(or_dash(c.old.as_ref())),
+            cell(or_dash(c.new.as_ref())),
+            cell(&c.source)
+        );
+    }
+    out.push('\n');
+}
+
 fn section(out: &mut String, s: &BriefSection) {
     let stale = if s.stale { " · stale" } else { "" };
     let _ = writeln!(out, "## {} ({}){stale}\n", s.title, s.module);
@@ -104,7 +126,10 @@ impl Brief {
 
         if let Some(since) = self.since {
             let _ = writeln!(out, "## What changed since {}\n", since.date());
-            if self.changes.is_empty() {
+            if !self.field_changes.is_empty() {
+                field_table(&mut out, &self.field_changes);
+            }
+            if self.changes.is_empty() && self.field_changes.is_empty() {
                 out.push_str("_No changes recorded since then._\n");
             }
             for c in &self.changes {

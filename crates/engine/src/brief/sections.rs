@@ -67,6 +67,7 @@ pub(crate) fn sections(results: &Results<'_>, now: OffsetDateTime) -> Vec<BriefS
                     stale: e.stale,
                     note,
                     facts: rows.out,
+                    series: super::timeline::series(module, e.intel.data()),
                 }
             }
             None => BriefSection {
@@ -76,6 +77,7 @@ pub(crate) fn sections(results: &Results<'_>, now: OffsetDateTime) -> Vec<BriefS
                 stale: false,
                 note: Some(NOT_ENRICHED.to_owned()),
                 facts: Vec::new(),
+                series: Vec::new(),
             },
         })
         .collect()

@@ -2,8 +2,9 @@
 //! section per module with each fact's value, source, fetch time and conflict, the modules not
 //! enriched yet, the conflicts, and the score with its priority and explanation. It is the
 //! same structure as [`crate::brief::Brief`] without the parts that change with the clock
-//! (generation time, ages, changes since a date): those are added when the brief is rendered
-//! with [`crate::brief::build`], so storing M14 records a change only when a fact changed.
+//! (generation time, ages, changes since a date, in summary and field by field): those are
+//! added when the brief is rendered with [`crate::brief::build`], so storing M14 records a
+//! change only when a fact changed.
 
 use pf_core::ModuleId;
 use serde_json::Value;
@@ -31,10 +32,11 @@ const NEEDS: [ModuleId; 13] = [
 ];
 
 /// Keys of the full brief left out of M14's stored form (they change with the clock).
-const VOLATILE: [&str; 5] = [
+const VOLATILE: [&str; 6] = [
     "generated_at",
     "since",
     "changes",
+    "field_changes",
     "talking_points",
     "next_best_action",
 ];

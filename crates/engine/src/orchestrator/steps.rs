@@ -100,6 +100,9 @@ impl Engine {
                 summary: summary.to_owned(),
             });
         }
+        if id == ModuleId::SEARCH_PROVIDER {
+            self.announce_dropped_competitor(domain, intel, before);
+        }
         if id == ModuleId::HOT_LEAD {
             let priority = |i: &Intelligence| {
                 i.data()
@@ -132,6 +135,35 @@ impl Engine {
                     reasons,
                 });
             }
+        }
+    }
+
+    /// `CompetitorDropped` when M06's vendor was a competitor and is now another vendor or none.
+    fn announce_dropped_competitor(
+        &self,
+        domain: &Domain,
+        intel: &Intelligence,
+        before: Option<&Intelligence>,
+    ) {
+        let vendor = |i: &Intelligence| {
+            i.data()
+                .get("search_provider")
+                .and_then(|p| p.as_str())
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+        };
+        let Some(was) = before.and_then(vendor) else {
+            return;
+        };
+        let now = vendor(intel);
+        let same = now.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&was));
+        if self.settings.is_competitor(&was) && !same {
+            self.events.publish(EngineEvent::CompetitorDropped {
+                domain: domain.clone(),
+                vendor: was,
+                now,
+            });
         }
     }
 }
