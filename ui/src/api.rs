@@ -91,10 +91,13 @@ async fn call<A: Serialize, T: DeserializeOwned>(cmd: &str, args: &A) -> Result<
 
 /// Subscribes to a shell event for the life of the app; `handler` gets each payload decoded.
 /// Payloads that do not decode are logged to the console and dropped.
-pub fn listen<T: DeserializeOwned + 'static>(event: &'static str, mut handler: impl FnMut(T) + 'static) {
+pub fn listen<T: DeserializeOwned + 'static>(
+    event: &'static str,
+    mut handler: impl FnMut(T) + 'static,
+) {
     let closure = Closure::<dyn FnMut(JsValue)>::new(move |message: JsValue| {
-        let payload = js_sys::Reflect::get(&message, &JsValue::from_str("payload"))
-            .unwrap_or(JsValue::NULL);
+        let payload =
+            js_sys::Reflect::get(&message, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
         match serde_wasm_bindgen::from_value::<T>(payload) {
             Ok(value) => handler(value),
             Err(err) => console_warn(&format!("bad {event} payload: {err}")),
@@ -102,13 +105,15 @@ pub fn listen<T: DeserializeOwned + 'static>(event: &'static str, mut handler: i
     });
     wasm_bindgen_futures::spawn_local(async move {
         if let Err(err) = tauri_listen(event, &closure).await {
-            console_warn(&format!("cannot listen to {event}: {:?}", ApiError::from_js(err)));
+            console_warn(&format!(
+                "cannot listen to {event}: {:?}",
+                ApiError::from_js(err)
+            ));
         }
         // Listeners live as long as the app.
         closure.forget();
     });
 }
-
 
 /// Shell event names.
 pub mod events {
@@ -216,7 +221,15 @@ pub async fn export_brief(
         format: &'a str,
         since: Option<&'a str>,
     }
-    call("export_brief", &Args { domain, format, since }).await
+    call(
+        "export_brief",
+        &Args {
+            domain,
+            format,
+            since,
+        },
+    )
+    .await
 }
 
 /// Spend this month by source, day and user, with the budget.

@@ -64,7 +64,11 @@ pub fn App() -> impl IntoView {
                 p.done,
                 p.total,
                 p.spent_micros as f64 / 1e6,
-                if failed > 0 { format!(", {failed} failed") } else { String::new() }
+                if failed > 0 {
+                    format!(", {failed} failed")
+                } else {
+                    String::new()
+                }
             );
             toasts.success(text);
             job.set(None);
@@ -75,7 +79,13 @@ pub fn App() -> impl IntoView {
     });
 
     let ready = move || status.with(|s| s.as_ref().is_some_and(|s| s.store == "ready"));
-    let failed = move || status.with(|s| s.as_ref().filter(|s| s.store == "failed").and_then(|s| s.error.clone()));
+    let failed = move || {
+        status.with(|s| {
+            s.as_ref()
+                .filter(|s| s.store == "failed")
+                .and_then(|s| s.error.clone())
+        })
+    };
 
     view! {
         <div class="app" data-page=move || route.with(Route::key)>

@@ -9,7 +9,10 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError, AppStatus};
 
 #[component]
-pub fn UnlockDialog(status: RwSignal<Option<AppStatus>>, on_unlocked: Callback<AppStatus>) -> impl IntoView {
+pub fn UnlockDialog(
+    status: RwSignal<Option<AppStatus>>,
+    on_unlocked: Callback<AppStatus>,
+) -> impl IntoView {
     let locked = move || status.with(|s| s.as_ref().is_some_and(|s| s.store == "locked"));
     let creating = move || status.with(|s| s.as_ref().is_some_and(|s| s.creating));
     let pass = RwSignal::new(String::new());
@@ -20,11 +23,17 @@ pub fn UnlockDialog(status: RwSignal<Option<AppStatus>>, on_unlocked: Callback<A
         ev.prevent_default();
         let p = pass.get_untracked();
         if p.is_empty() {
-            error.set(Some(ApiError { code: "ui.empty_passphrase".into(), message: "Enter a passphrase.".into() }));
+            error.set(Some(ApiError {
+                code: "ui.empty_passphrase".into(),
+                message: "Enter a passphrase.".into(),
+            }));
             return;
         }
         if creating() && p != again.get_untracked() {
-            error.set(Some(ApiError { code: "ui.passphrase_mismatch".into(), message: "The two passphrases differ.".into() }));
+            error.set(Some(ApiError {
+                code: "ui.passphrase_mismatch".into(),
+                message: "The two passphrases differ.".into(),
+            }));
             return;
         }
         busy.set(true);

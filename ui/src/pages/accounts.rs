@@ -258,4 +258,3 @@ fn ErrorBanner(state: PageState) -> impl IntoView {
         })
     }
 }
-

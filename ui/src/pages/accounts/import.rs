@@ -51,7 +51,11 @@ pub fn ImportDialog(on_close: Callback<()>, on_done: Callback<()>) -> impl IntoV
                         "Imported {} new and {} updated accounts{}",
                         p.inserted,
                         p.updated,
-                        if rejected > 0 { format!("; {rejected} rows rejected") } else { String::new() }
+                        if rejected > 0 {
+                            format!("; {rejected} rows rejected")
+                        } else {
+                            String::new()
+                        }
                     ));
                     on_done.run(());
                 }
@@ -61,7 +65,10 @@ pub fn ImportDialog(on_close: Callback<()>, on_done: Callback<()>) -> impl IntoV
         });
     };
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
             return;
         };
         let Some(file) = input.files().and_then(|f| f.get(0)) else {

@@ -41,13 +41,17 @@ pub struct Filters {
 
 impl Filters {
     fn keeps(&self, row: &AccountRow) -> bool {
-        let is = |want: &str, have: &Option<String>| want.is_empty() || have.as_deref() == Some(want);
+        let is =
+            |want: &str, have: &Option<String>| want.is_empty() || have.as_deref() == Some(want);
         let priority = match self.priority.as_str() {
             "" => true,
             "none" => row.priority.is_none(),
             p => row.priority.as_deref() == Some(p),
         };
-        priority && is(&self.provider, &row.search_provider) && is(&self.region, &row.region) && is(&self.segment, &row.segment)
+        priority
+            && is(&self.provider, &row.search_provider)
+            && is(&self.region, &row.region)
+            && is(&self.segment, &row.segment)
     }
 }
 
@@ -75,13 +79,21 @@ fn sorted(rows: &[AccountRow], sort: Sort, filters: &Filters, searching: bool) -
 
 /// The distinct values of a field, for a filter's options.
 fn distinct(rows: &[AccountRow], f: impl Fn(&AccountRow) -> Option<String>) -> Vec<String> {
-    rows.iter().filter_map(f).collect::<BTreeSet<_>>().into_iter().collect()
+    rows.iter()
+        .filter_map(f)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Filter selects over the loaded rows.
 #[component]
 pub fn FilterBar(rows: RwSignal<Vec<AccountRow>>, filters: RwSignal<Filters>) -> impl IntoView {
-    let select = move |id: &'static str, label: &'static str, options: Signal<Vec<String>>, set: fn(&mut Filters, String), get: fn(&Filters) -> String| {
+    let select = move |id: &'static str,
+                       label: &'static str,
+                       options: Signal<Vec<String>>,
+                       set: fn(&mut Filters, String),
+                       get: fn(&Filters) -> String| {
         view! {
             <label class="filter">
                 <span class="filter-label">{label}</span>
@@ -102,8 +114,13 @@ pub fn FilterBar(rows: RwSignal<Vec<AccountRow>>, filters: RwSignal<Filters>) ->
             </label>
         }
     };
-    let priorities = Signal::derive(|| ["hot", "warm", "cool", "cold", "none"].map(String::from).to_vec());
-    let providers = Signal::derive(move || rows.with(|r| distinct(r, |a| a.search_provider.clone())));
+    let priorities = Signal::derive(|| {
+        ["hot", "warm", "cool", "cold", "none"]
+            .map(String::from)
+            .to_vec()
+    });
+    let providers =
+        Signal::derive(move || rows.with(|r| distinct(r, |a| a.search_provider.clone())));
     let regions = Signal::derive(move || rows.with(|r| distinct(r, |a| a.region.clone())));
     let segments = Signal::derive(move || rows.with(|r| distinct(r, |a| a.segment.clone())));
     view! {
@@ -132,14 +149,20 @@ pub fn AccountsTable(
     });
     let empty = move || !loading.get() && shown.with(Vec::is_empty);
     let all_ticked = move || {
-        shown.with(|s| !s.is_empty() && selected.with(|sel| s.iter().all(|r| sel.contains(&r.domain))))
+        shown.with(|s| {
+            !s.is_empty() && selected.with(|sel| s.iter().all(|r| sel.contains(&r.domain)))
+        })
     };
     let toggle_all = move |_| {
         let tick = !all_ticked();
         let domains: Vec<String> = shown.with(|s| s.iter().map(|r| r.domain.clone()).collect());
         selected.update(|sel| {
             for d in domains {
-                if tick { sel.insert(d); } else { sel.remove(&d); }
+                if tick {
+                    sel.insert(d);
+                } else {
+                    sel.remove(&d);
+                }
             }
         });
     };
@@ -201,7 +224,19 @@ pub fn AccountsTable(
 
 #[component]
 fn AccountRowView(row: AccountRow, selected: RwSignal<BTreeSet<String>>) -> impl IntoView {
-    let AccountRow { name, domain, region, segment, score, priority, search_provider, last_enriched, matched, snippet, .. } = row;
+    let AccountRow {
+        name,
+        domain,
+        region,
+        segment,
+        score,
+        priority,
+        search_provider,
+        last_enriched,
+        matched,
+        snippet,
+        ..
+    } = row;
     let tick_domain = domain.clone();
     let open_domain = domain.clone();
     let key_domain = domain.clone();
