@@ -74,7 +74,12 @@ pub fn notification_for(
 
 /// The account's name when it is the user's: unassigned accounts are the local user's.
 fn account_name(session: &Session, domain: &pf_core::Domain) -> Option<String> {
-    let user = session.config().get("user").unwrap_or_default();
+    let user = session
+        .config()
+        .get("user")
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
     let account = session.with_store(|s| s.account_by_domain(domain)).ok()??;
     match &account.owner {
         Some(owner) if owner.as_str() != user => None,

@@ -11,6 +11,15 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder};
 use serde_json::json;
 
+/// A binary chosen by the caller (the bench prefers the release build).
+static APP_OVERRIDE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Runs `path` instead of the test build (first call wins).
+#[allow(dead_code)]
+pub fn set_app_binary(path: PathBuf) {
+    let _ = APP_OVERRIDE.set(path);
+}
+
 pub type TestResult<T = ()> = Result<T, Box<dyn Error + Send + Sync>>;
 
 /// Starts tauri-driver with `env` (inherited by the app) and opens a session running the app
@@ -45,6 +54,9 @@ pub async fn screenshot(client: &Client, name: &str) -> TestResult {
 /// cargo built for this test run (which has the embedded UI only with `--features
 /// custom-protocol`; without it the app would load the dev server URL).
 pub fn app_binary() -> TestResult<PathBuf> {
+    if let Some(path) = APP_OVERRIDE.get() {
+        return Ok(path.clone());
+    }
     let path = match std::env::var_os("PF_DESKTOP_BIN") {
         Some(bin) => PathBuf::from(bin),
         None if cfg!(feature = "custom-protocol") => {

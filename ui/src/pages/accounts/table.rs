@@ -11,6 +11,9 @@ use crate::components::score_badge::ScoreBadge;
 use crate::route::{Route, go};
 use crate::text::{empty_label, highlight_parts, segment_class};
 
+/// Rows painted at once; more on request.
+const PAGE: usize = 200;
+
 /// A sortable column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Column {
@@ -143,10 +146,16 @@ pub fn AccountsTable(
     filters: RwSignal<Filters>,
     on_import: Callback<()>,
 ) -> impl IntoView {
-    let shown = Memo::new(move |_| {
+    let matching = Memo::new(move |_| {
         let searching = !query.with(|q| q.trim().is_empty());
         rows.with(|r| filters.with(|f| sorted(r, sort.get(), f, searching)))
     });
+    // Painting 10,000 rows would stall the window: show a page at a time.
+    let limit = RwSignal::new(PAGE);
+    let shown = Memo::new(move |_| {
+        matching.with(|m| m.iter().take(limit.get()).cloned().collect::<Vec<_>>())
+    });
+    let hidden = move || matching.with(Vec::len).saturating_sub(limit.get());
     let empty = move || !loading.get() && shown.with(Vec::is_empty);
     let all_ticked = move || {
         shown.with(|s| {
@@ -210,6 +219,14 @@ pub fn AccountsTable(
                     />
                 </tbody>
             </table>
+            <Show when=move || { hidden() > 0 }>
+                <div id="more" class="table-more">
+                    <span class="muted">{move || format!("Showing {} of {} accounts; search or filter to narrow them.", limit.get(), matching.with(Vec::len))}</span>
+                    <button class="button button-ghost" on:click=move |_| limit.update(|l| *l += PAGE)>
+                        {move || format!("Show {} more", hidden().min(PAGE))}
+                    </button>
+                </div>
+            </Show>
             <Show when=empty>
                 <div id="empty" class="empty">
                     <p>{move || empty_label(&query.get())}</p>

@@ -7,6 +7,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
 
 use super::{Searcher, error_hint, snippet_parts};
 use crate::api::SearchResult;
@@ -52,6 +53,16 @@ fn PaletteDialog(open: RwSignal<bool>, searcher: Searcher) -> impl IntoView {
         })
     });
 
+    // Give focus back to where it was when the dialog closes (if that is still on the page).
+    let previous = StoredValue::new_local(document().active_element());
+    on_cleanup(move || {
+        if let Some(Some(el)) = previous.try_get_value()
+            && el.is_connected()
+            && let Some(el) = el.dyn_ref::<leptos::web_sys::HtmlElement>()
+        {
+            let _ = el.focus();
+        }
+    });
     // Focus the box when the dialog appears, with the last query selected for retyping.
     Effect::new(move |_| {
         if let Some(input) = input_ref.get() {
