@@ -208,6 +208,12 @@ async fn journey(client: &Client, daemon: &NotificationDaemon) -> TestResult {
     assert!(spent.as_f64().unwrap_or(0.0) > 0.0);
     screenshot(client, "usage").await?;
 
+    // A click on a row of the accounts list opens that account's brief.
+    click(client, "#nav-accounts").await?;
+    until(client, STEP, "the accounts list", "return document.querySelector('table#accounts tbody tr[data-domain=\"bestbuy.com\"]') !== null;").await?;
+    click(client, "table#accounts tbody tr[data-domain='bestbuy.com'] td.cell-name").await?;
+    until(client, STEP, "Best Buy's brief", "const b = document.querySelector('#brief'); return !!b && b.dataset.ready === 'true' && b.dataset.domain === 'bestbuy.com';").await?;
+
     // An API key entered in Settings goes to the keyring.
     click(client, "#nav-settings").await?;
     let field = until(

@@ -206,3 +206,43 @@ pub fn run_queue(state: &Arc<AppState>) -> Result<Option<String>, CommandError> 
     tracing::info!(domains = domains.len(), %job, "network back: running the queued enrichment");
     Ok(Some(job))
 }
+
+/// Resumes a job the app was stopped in the middle of (checkpoints keep what it finished; no
+/// paid call is repeated). Called at start; offline, its domains go to the queue instead.
+pub fn resume_unfinished(state: &Arc<AppState>) -> Result<Option<String>, CommandError> {
+    let session = state.session()?;
+    let Some(job) = session.with_store(|s| s.unfinished_job())? else {
+        return Ok(None);
+    };
+    let domains: Vec<Domain> = job.request["domains"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.as_str().and_then(|d| Domain::parse(d).ok()))
+        .collect();
+    let force = job.request["force"].as_bool().unwrap_or(false);
+    if !state.is_online() {
+        session.with_store(|s| {
+            s.queue_enrichment(&domains, force, OffsetDateTime::now_utc())?;
+            s.finish_job(&job.id, "failed")
+        })?;
+        return Ok(None);
+    }
+    let engine = session.engine()?;
+    let id = job.id.as_str().to_owned();
+    tracing::info!(job = %id, domains = domains.len(), "resuming an interrupted enrichment");
+    state
+        .running
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(id.clone());
+    let req = JobRequest {
+        job: job.id,
+        domains,
+        modules: None,
+        force,
+    };
+    let state = state.clone();
+    tauri::async_runtime::spawn(async move { run(state, engine, req).await });
+    Ok(Some(id))
+}

@@ -91,8 +91,17 @@ pub fn run() -> Result<(), tauri::Error> {
 }
 
 /// Starts what runs for an open session: desktop notifications from the engine's events.
+/// Also resumes an enrichment the app was stopped in the middle of.
 pub fn start_watchers(state: &Arc<AppState>, session: Arc<Session>) {
     tauri::async_runtime::spawn(notify::watch(session, state.emitter()));
+    let state = state.clone();
+    tauri::async_runtime::spawn(async move {
+        // Offline, the interrupted job's domains are queued instead of failing.
+        network::check(&state).await;
+        if let Err(err) = jobs::resume_unfinished(&state) {
+            tracing::warn!(code = %err.code, "cannot resume the interrupted enrichment: {}", err.message);
+        }
+    });
 }
 
 /// The main window as an [`events::Emitter`].

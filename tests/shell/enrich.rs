@@ -159,3 +159,41 @@ fn bad_enrichment_requests_are_refused_and_start_or_queue_nothing() {
     assert!(rows.iter().any(|r| r.domain == "costco.com"));
     assert!(rows.iter().all(|r| r.score.is_none()));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_job_interrupted_by_a_stop_is_resumed_at_start_and_finishes() {
+    let mock = MockApis::start().await.expect("mock APIs");
+    let shell = Shell::on_mock(&mock);
+    let session = shell.session();
+    // What a killed app leaves behind: a job recorded as running.
+    let job = pf_store::JobId::new("interrupted-job");
+    session
+        .with_store(|s| {
+            s.start_job(
+                &job,
+                &serde_json::json!({"domains": ["costco.com", "target.com"], "modules": null, "force": false}),
+            )
+        })
+        .expect("record the job");
+
+    let resumed = jobs::resume_unfinished(&shell.state).expect("resume");
+    assert_eq!(resumed.as_deref(), Some("interrupted-job"));
+    let done = job_finished(&shell.events, "interrupted-job").await;
+    assert_eq!(done["done"], 2, "{done}");
+    assert!(
+        session
+            .with_store(|s| s.unfinished_job())
+            .expect("read the jobs")
+            .is_none(),
+        "the job is recorded as finished"
+    );
+    let rows = accounts::list(&session).expect("list");
+    for domain in ["costco.com", "target.com"] {
+        let row = rows.iter().find(|r| r.domain == domain).expect("row");
+        assert!(row.last_enriched.is_some(), "{domain} enriched: {row:?}");
+    }
+    assert_eq!(
+        jobs::resume_unfinished(&shell.state).expect("nothing left"),
+        None
+    );
+}

@@ -45,17 +45,25 @@ impl Route {
 #[derive(Clone, Copy)]
 struct CurrentRoute(RwSignal<Route>);
 
+thread_local! {
+    /// The app's one route signal, also for event handlers, which run outside any reactive owner
+    /// and so cannot read the context.
+    static APP_ROUTE: std::cell::Cell<Option<RwSignal<Route>>> = const { std::cell::Cell::new(None) };
+}
+
 /// Puts the route signal into context, starting on the accounts page.
 pub fn provide_route() -> RwSignal<Route> {
     let route = RwSignal::new(Route::Accounts);
     provide_context(CurrentRoute(route));
+    APP_ROUTE.with(|r| r.set(Some(route)));
     route
 }
 
-/// The current page.
+/// The current page (works in components and in event handlers alike).
 pub fn use_route() -> RwSignal<Route> {
     use_context::<CurrentRoute>()
         .map(|c| c.0)
+        .or_else(|| APP_ROUTE.with(std::cell::Cell::get))
         .unwrap_or_else(|| RwSignal::new(Route::Accounts))
 }
 
