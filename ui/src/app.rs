@@ -19,11 +19,21 @@ use crate::pages::usage::UsagePage;
 use crate::route::{Route, provide_route};
 use crate::unlock::UnlockDialog;
 
+/// Bumped whenever the shell says accounts changed (an import, a finished enrichment). Pages
+/// watch it instead of each registering a listener that would outlive them.
+#[derive(Clone, Copy)]
+pub struct AccountsChanged(pub RwSignal<u64>);
+
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
     let route = provide_route();
     let toasts = provide_toasts();
+    let accounts_changed = RwSignal::new(0_u64);
+    provide_context(AccountsChanged(accounts_changed));
+    api::listen::<()>(api::events::ACCOUNTS_CHANGED, move |()| {
+        accounts_changed.update(|n| *n += 1);
+    });
     let status = RwSignal::new(None::<AppStatus>);
     let palette = RwSignal::new(false);
     let job = RwSignal::new(None::<EnrichProgress>);

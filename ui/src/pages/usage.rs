@@ -67,12 +67,16 @@ impl UsageState {
 pub fn UsagePage() -> impl IntoView {
     let state = UsageState::new();
     state.reload();
-    api::listen::<api::EnrichProgress>(api::events::ENRICH_PROGRESS, move |progress| {
-        // The listener outlives the page; a disposed page ignores it.
-        if progress.finished && !state.latest.is_disposed() {
-            state.reload();
-        }
-    });
+    // A finished enrichment changes accounts and spend: reload (one app-wide listener, see app.rs).
+    if let Some(crate::app::AccountsChanged(changed)) = use_context::<crate::app::AccountsChanged>() {
+        Effect::new(move |seen: Option<u64>| {
+            let now = changed.get();
+            if seen.is_some_and(|s| s != now) {
+                state.reload();
+            }
+            now
+        });
+    }
     let retry = Callback::new(move |()| state.reload());
 
     view! {
