@@ -120,7 +120,7 @@ async fn journey(client: &Client, daemon: &NotificationDaemon) -> TestResult {
     // Enrich the three selected accounts; progress shows, then every row has a score.
     click(client, "#select-all").await?;
     click(client, "#enrich-selected").await?;
-    until(client, SLOW, "scores on all three rows", "const b = Array.from(document.querySelectorAll('table#accounts tbody tr .score-badge[data-priority]')).filter(e => e.dataset.priority !== ''); return b.length === 3;").await?;
+    until(client, SLOW, "scores on all three rows", "return document.querySelectorAll('table#accounts tbody tr .score-badge[data-score]').length === 3 && document.querySelector('#job-progress') === null;").await?;
     screenshot(client, "accounts-enriched").await?;
 
     // The hot-lead notification reached the session bus once per hot account.
@@ -211,7 +211,11 @@ async fn journey(client: &Client, daemon: &NotificationDaemon) -> TestResult {
     // A click on a row of the accounts list opens that account's brief.
     click(client, "#nav-accounts").await?;
     until(client, STEP, "the accounts list", "return document.querySelector('table#accounts tbody tr[data-domain=\"bestbuy.com\"]') !== null;").await?;
-    click(client, "table#accounts tbody tr[data-domain='bestbuy.com'] td.cell-name").await?;
+    click(
+        client,
+        "table#accounts tbody tr[data-domain='bestbuy.com'] td.cell-name",
+    )
+    .await?;
     until(client, STEP, "Best Buy's brief", "const b = document.querySelector('#brief'); return !!b && b.dataset.ready === 'true' && b.dataset.domain === 'bestbuy.com';").await?;
 
     // An API key entered in Settings goes to the keyring.
