@@ -2,7 +2,8 @@
 //!
 //! What belongs here: opening the encrypted database (key from the OS keyring or a passphrase),
 //! numbered migrations, and the repositories over it — accounts, cited intelligence and its
-//! history, the usage log, job checkpoints and full-text search. Nothing here knows about the
+//! history, the usage log, job checkpoints, full-text search, and the laptop side of the sync
+//! server (identity, cursor, synced items, the usage outbox). Nothing here knows about the
 //! desktop shell, HTTP or the enrichment sources.
 #![forbid(unsafe_code)]
 
@@ -27,6 +28,7 @@ mod search;
 mod source_facts;
 mod store;
 mod summary;
+mod sync;
 mod ts;
 mod usage;
 
@@ -46,4 +48,7 @@ pub use search::SearchHit;
 pub use source_facts::CachedFacts;
 pub use store::{OpenOptions, Pragmas, Store};
 pub use summary::AccountSummary;
+pub use sync::{
+    ApplyReport, OutboxEntry, PendingSettlement, SyncChange, SyncIdentity, SyncPage, SyncProfile,
+};
 pub use usage::{UsageRecord, UsageStatus};

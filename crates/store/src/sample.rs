@@ -1,122 +1,12 @@
 //! The embedded default: a handful of well-known retailers so a first launch has something to
-//! show. Written by hand from public facts (names, web domains, headquarters country); no third-
-//! party list is shipped in the app.
-
-use pf_core::{Domain, NewAccount};
+//! show, from a data file written by hand from public facts (`crates/store/data/`); no third-party
+//! list is shipped in the app.
 
 use crate::{Store, StoreError};
 
-/// (domain, name, region, country, segment, industry, tags)
-const SAMPLES: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
-    (
-        "costco.com",
-        "Costco Wholesale",
-        "NA",
-        "US",
-        "Enterprise",
-        "General Merchandisers",
-        "retail,warehouse",
-    ),
-    (
-        "target.com",
-        "Target",
-        "NA",
-        "US",
-        "Enterprise",
-        "General Merchandisers",
-        "retail",
-    ),
-    (
-        "bestbuy.com",
-        "Best Buy",
-        "NA",
-        "US",
-        "Enterprise",
-        "Specialty Retailers",
-        "retail,electronics",
-    ),
-    (
-        "homedepot.com",
-        "The Home Depot",
-        "NA",
-        "US",
-        "Enterprise",
-        "Specialty Retailers",
-        "retail,home",
-    ),
-    (
-        "wayfair.com",
-        "Wayfair",
-        "NA",
-        "US",
-        "Enterprise",
-        "Internet Services and Retailing",
-        "ecommerce,home",
-    ),
-    (
-        "chewy.com",
-        "Chewy",
-        "NA",
-        "US",
-        "Mid-Market",
-        "Internet Services and Retailing",
-        "ecommerce,pets",
-    ),
-    (
-        "ikea.com",
-        "IKEA",
-        "EMEA",
-        "SE",
-        "Enterprise",
-        "Home Furnishings",
-        "retail,home",
-    ),
-    (
-        "zalando.de",
-        "Zalando",
-        "EMEA",
-        "DE",
-        "Enterprise",
-        "Internet Services and Retailing",
-        "ecommerce,fashion",
-    ),
-    (
-        "asos.com",
-        "ASOS",
-        "EMEA",
-        "GB",
-        "Enterprise",
-        "Internet Services and Retailing",
-        "ecommerce,fashion",
-    ),
-    (
-        "decathlon.fr",
-        "Decathlon",
-        "EMEA",
-        "FR",
-        "Enterprise",
-        "Sporting Goods",
-        "retail,sports",
-    ),
-    (
-        "rakuten.co.jp",
-        "Rakuten",
-        "APAC",
-        "JP",
-        "Enterprise",
-        "Internet Services and Retailing",
-        "marketplace",
-    ),
-    (
-        "jbhifi.com.au",
-        "JB Hi-Fi",
-        "APAC",
-        "AU",
-        "Mid-Market",
-        "Specialty Retailers",
-        "retail,electronics",
-    ),
-];
+/// The sample accounts, embedded from `crates/store/data/sample_accounts.csv` (see its
+/// `SOURCE.md` for where the facts come from and why the file may ship).
+const SAMPLES_CSV: &str = include_str!("../data/sample_accounts.csv");
 
 impl Store {
     /// Inserts the sample accounts when the store has no accounts at all; returns how many were
@@ -125,22 +15,49 @@ impl Store {
         if self.count_accounts()? > 0 {
             return Ok(0);
         }
+        let parsed = crate::parse_csv(SAMPLES_CSV.as_bytes())?;
+        if let Some(bad) = parsed.rejected.first() {
+            return Err(StoreError::Corrupt(format!(
+                "sample_accounts.csv line {}: {}",
+                bad.line, bad.reason
+            )));
+        }
         self.batch(|store| {
-            for (domain, name, region, country, segment, industry, tags) in SAMPLES {
-                let domain =
-                    Domain::parse(domain).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                store.upsert_account(&NewAccount {
-                    domain: Some(domain),
-                    name: Some((*name).to_owned()),
-                    region: Some((*region).to_owned()),
-                    country: Some((*country).to_owned()),
-                    segment: Some((*segment).to_owned()),
-                    industry: Some((*industry).to_owned()),
-                    tags: vec![(*tags).to_owned()],
-                    ..NewAccount::default()
-                })?;
+            for (_, account) in &parsed.accepted {
+                store.upsert_account(account)?;
             }
-            Ok(SAMPLES.len())
+            Ok(parsed.accepted.len())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{KeySource, OpenOptions, Store};
+    use pf_core::Domain;
+
+    #[test]
+    fn every_sample_row_is_seeded_once_into_an_empty_store_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store =
+            Store::open(&OpenOptions::new(dir.path()).key(KeySource::Unencrypted)).expect("open");
+        let rows = super::SAMPLES_CSV
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .count();
+        assert_eq!(store.seed_sample_accounts().expect("seed"), rows);
+        assert_eq!(store.count_accounts().expect("count"), rows as u64);
+        let costco = store
+            .account_by_domain(&Domain::parse("costco.com").expect("domain"))
+            .expect("read")
+            .expect("costco is a sample");
+        assert_eq!(costco.country.as_deref(), Some("US"));
+        assert_eq!(costco.segment.as_deref(), Some("Enterprise"));
+        assert_eq!(
+            store.seed_sample_accounts().expect("again"),
+            0,
+            "not over existing data"
+        );
     }
 }

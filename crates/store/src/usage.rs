@@ -32,7 +32,7 @@ impl UsageStatus {
         }
     }
 
-    fn parse(s: &str) -> Result<Self, StoreError> {
+    pub(crate) fn parse(s: &str) -> Result<Self, StoreError> {
         Ok(match s {
             "ok" => UsageStatus::Ok,
             "error" => UsageStatus::Error,
