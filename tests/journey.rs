@@ -201,11 +201,20 @@ async fn journey(client: &Client, daemon: &NotificationDaemon) -> TestResult {
         "target.com found: {hits}"
     );
     input.send_keys("\u{e00c}").await?; // Escape closes it.
+    until(
+        client,
+        STEP,
+        "the palette closed by Escape",
+        "return document.querySelector('#palette') === null;",
+    )
+    .await?;
 
     // The spend appears on the usage page.
     click(client, "#nav-usage").await?;
     let spent = until(client, STEP, "spend on the usage page", "const t = document.querySelector('#usage-total[data-micros]'); return t && Number(t.dataset.micros) > 0 && Number(t.dataset.micros);").await?;
     assert!(spent.as_f64().unwrap_or(0.0) > 0.0);
+    until(client, STEP, "the usage page painted", "const u = document.querySelector('section#usage'); return !!u && u.dataset.ready === 'true' && document.querySelector('#brief') === null;").await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     screenshot(client, "usage").await?;
 
     // A click on a row of the accounts list opens that account's brief.
