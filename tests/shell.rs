@@ -19,3 +19,5 @@ mod network;
 mod notify;
 #[path = "shell/settings.rs"]
 mod settings;
+#[path = "shell/sync.rs"]
+mod sync;

@@ -8,6 +8,7 @@ pub mod brief;
 pub mod enrich;
 pub mod ops;
 pub mod settings;
+pub mod sync;
 pub mod usage;
 
 use std::sync::Arc;

@@ -49,6 +49,12 @@ impl From<pf_engine::SourceError> for CommandError {
     }
 }
 
+impl From<pf_client::ClientError> for CommandError {
+    fn from(err: pf_client::ClientError) -> Self {
+        Self::new(err.code(), err.to_string())
+    }
+}
+
 impl From<pf_core::DomainError> for CommandError {
     fn from(err: pf_core::DomainError) -> Self {
         Self::new("desktop.bad_domain", err.to_string())

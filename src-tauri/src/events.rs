@@ -11,6 +11,8 @@ pub const NETWORK: &str = "pf://network";
 pub const NAVIGATE: &str = "pf://navigate";
 /// `null`: accounts were added, changed or enriched; lists reload.
 pub const ACCOUNTS_CHANGED: &str = "pf://accounts-changed";
+/// [`pf_client::SyncReport`]: a sync with the server finished.
+pub const SYNCED: &str = "pf://synced";
 
 /// Sends events to the window.
 pub trait Emitter: Send + Sync + 'static {

@@ -7,7 +7,8 @@
 //! passphrase from the window), seeds the sample accounts into an empty store (unless
 //! `--no-samples`), and exposes commands ([`commands`]) that hand off to the store and the
 //! engine. Background work: enrichment jobs with progress events ([`jobs`]), the network probe
-//! and the offline queue ([`network`]), desktop notifications ([`notify`]). If the store cannot
+//! and the offline queue ([`network`]), the sync loop ([`sync`]: every minute and when the
+//! network returns, with a server configured), desktop notifications ([`notify`]). If the store cannot
 //! be opened the window still opens and every command returns that error. Nothing below this
 //! crate knows about Tauri.
 
@@ -19,6 +20,7 @@ pub mod network;
 pub mod notify;
 pub mod session;
 pub mod state;
+pub mod sync;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -66,6 +68,7 @@ pub fn run() -> Result<(), tauri::Error> {
                 start_watchers(&state, session);
             }
             tauri::async_runtime::spawn(network::watch(state.clone()));
+            tauri::async_runtime::spawn(sync::watch(state.clone()));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -86,6 +89,10 @@ pub fn run() -> Result<(), tauri::Error> {
             commands::settings::set_api_key,
             commands::settings::delete_api_key,
             commands::ops::ops_status,
+            commands::sync::login,
+            commands::sync::logout,
+            commands::sync::sync_now,
+            commands::sync::identity,
         ])
         .run(tauri::generate_context!())
 }

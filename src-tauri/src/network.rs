@@ -1,6 +1,6 @@
 //! Online or offline: the shell probes the sources' hosts (a TCP connect, no request, no
 //! cost) every few seconds. Offline, stored data stays readable and enrichment is queued; when
-//! the network returns the queue runs and the window is told.
+//! the network returns the queue runs, the sync loop is woken, and the window is told.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -54,6 +54,9 @@ pub async fn check(state: &Arc<AppState>) -> bool {
         .unwrap_or(0);
     if changed {
         tracing::info!(online, queued, "network state changed");
+        if online {
+            state.sync_wake.notify_one();
+        }
         events::emit(
             &*state.emitter(),
             events::NETWORK,

@@ -1,11 +1,15 @@
-//! An open store and the engine over it. The engine is rebuilt when settings or API keys change
-//! (it reads them once); the store stays open.
+//! An open store and the engine over it. The engine is rebuilt when settings, API keys or the
+//! sync server change (it reads them once); the store stays open. With a sync server configured
+//! the engine's budget guard is `pf_client::ServerMeter`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use pf_engine::{Config, Engine, EventBus, Registry};
+use pf_client::{Identity, MeterSettings, ServerMeter};
+use pf_engine::{Config, Engine, EventBus, Meter, Registry};
 use pf_store::Store;
+use pf_sync::SyncClient;
+use zeroize::Zeroizing;
 
 use crate::CommandError;
 
@@ -43,6 +47,8 @@ pub struct Session {
     /// One bus for every engine this session builds.
     events: EventBus,
     demo: Option<DemoApis>,
+    /// The sync token once read or given (the keyring is asked once per session).
+    sync_token: Mutex<Option<Zeroizing<String>>>,
 }
 
 impl Session {
@@ -58,15 +64,17 @@ impl Session {
         });
         let store = Arc::new(Mutex::new(store));
         let events = EventBus::default();
-        let engine = build_engine(&store, &config, demo.as_ref(), &events);
-        Self {
+        let session = Self {
             data_dir: data_dir.to_owned(),
             store,
             config: Mutex::new(config),
-            engine: RwLock::new(engine),
+            engine: RwLock::new(Err(CommandError::new("desktop.starting", "starting"))),
             events,
             demo,
-        }
+            sync_token: Mutex::new(None),
+        };
+        let _ = session.rebuild_engine();
+        session
     }
 
     /// The engine events of this session, whichever engine publishes them.
@@ -110,7 +118,13 @@ impl Session {
         let mut next = config.clone();
         next.set(key, value)?;
         pf_engine::EngineSettings::from_config(&next)?;
-        let engine = build_engine(&self.store, &next, self.demo.as_ref(), &self.events)?;
+        let engine = build_engine(
+            &self.store,
+            &next,
+            self.demo.as_ref(),
+            &self.events,
+            self.meter(),
+        )?;
         next.save()?;
         *config = next;
         *self.engine.write().unwrap_or_else(PoisonError::into_inner) = Ok(engine.clone());
@@ -136,12 +150,106 @@ impl Session {
             .collect()
     }
 
-    /// Rebuilds the engine from the saved configuration (after an API key changed).
+    /// Rebuilds the engine from the saved configuration (after an API key or the sync server
+    /// changed).
     pub fn rebuild_engine(&self) -> Result<Arc<Engine>, CommandError> {
         let config = self.config();
-        let engine = build_engine(&self.store, &config, self.demo.as_ref(), &self.events);
+        let engine = build_engine(
+            &self.store,
+            &config,
+            self.demo.as_ref(),
+            &self.events,
+            self.meter(),
+        );
         *self.engine.write().unwrap_or_else(PoisonError::into_inner) = engine.clone();
         engine
+    }
+
+    /// Logs in to a sync server (the token is checked first), keeps the token (in the OS
+    /// keyring when `remember`, in memory for this session in any case) and switches the
+    /// engine's budget guard to the server's.
+    pub async fn log_in(
+        &self,
+        url: &str,
+        token: &str,
+        remember: bool,
+    ) -> Result<Identity, CommandError> {
+        let identity = pf_client::login(&self.store, url, token, remember).await?;
+        *self
+            .sync_token
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) =
+            Some(Zeroizing::new(token.trim().to_owned()));
+        self.rebuild_engine()?;
+        tracing::info!(server = %identity.server_url, user = %identity.user, "logged in to the sync server");
+        Ok(identity)
+    }
+
+    /// Forgets the sync server and its token; the engine goes back to the local budget.
+    pub fn log_out(&self) -> Result<(), CommandError> {
+        self.with_store(|s| s.clear_sync_login())?;
+        *self
+            .sync_token
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+        self.rebuild_engine()?;
+        Ok(())
+    }
+
+    /// The configured server and who the user is there.
+    pub fn identity(&self) -> Result<Option<Identity>, CommandError> {
+        let store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(pf_client::identity(&store)?)
+    }
+
+    /// The server's URL and the token, when a server is configured. A missing token gives an
+    /// empty one: reading works, and the server refuses paid calls until the next login.
+    fn sync_target(&self) -> Option<(String, Zeroizing<String>)> {
+        let store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        let url = store.sync_identity().ok().flatten()?.server_url;
+        let mut cached = self
+            .sync_token
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if cached.is_none() {
+            *cached = pf_client::token(&store).unwrap_or_else(|e| {
+                tracing::warn!(code = e.code(), "no sync token: {e}");
+                None
+            });
+        }
+        let token = cached.clone().unwrap_or_default();
+        Some((url, token))
+    }
+
+    /// A client for the configured server, `None` when there is none.
+    pub fn sync_client(&self) -> Result<Option<SyncClient>, CommandError> {
+        let Some((url, token)) = self.sync_target() else {
+            return Ok(None);
+        };
+        if token.is_empty() {
+            return Err(pf_client::ClientError::NoToken.into());
+        }
+        SyncClient::new(&url, token.as_str())
+            .map(Some)
+            .map_err(|e| CommandError::new("sync.protocol", e.to_string()))
+    }
+
+    /// The server's meter when a server is configured.
+    fn meter(&self) -> Option<Arc<dyn Meter>> {
+        let (url, token) = self.sync_target()?;
+        match ServerMeter::new(
+            self.store.clone(),
+            &url,
+            &token,
+            self.events.clone(),
+            MeterSettings::default(),
+        ) {
+            Ok(m) => Some(Arc::new(m)),
+            Err(e) => {
+                tracing::error!(code = e.code(), "cannot meter through the sync server: {e}");
+                None
+            }
+        }
     }
 }
 
@@ -152,6 +260,7 @@ fn build_engine(
     config: &Config,
     demo: Option<&DemoApis>,
     events: &EventBus,
+    meter: Option<Arc<dyn Meter>>,
 ) -> Result<Arc<Engine>, CommandError> {
     let mut config = config.clone();
     if let Some(demo) = demo {
@@ -164,12 +273,13 @@ fn build_engine(
         }
         config.set("user", DEMO_USER)?;
     }
-    let mut engine = Engine::on_bus(
+    let mut engine = Engine::with_meter(
         store.clone(),
         &config,
         pf_engine::sources::configured(&config)?,
         Registry::configured(&config)?,
         events.clone(),
+        meter,
     )?;
     if demo.is_some() {
         let ids: Vec<_> = engine.source_ids().cloned().collect();

@@ -41,6 +41,10 @@ pub struct AppState {
     emitter: OnceLock<Arc<dyn Emitter>>,
     /// Ids of the jobs running now.
     pub running: Mutex<Vec<String>>,
+    /// Wakes the sync loop early (the network came back, a login).
+    pub sync_wake: tokio::sync::Notify,
+    /// One sync at a time (the loop and "Sync now").
+    pub sync_gate: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -75,6 +79,8 @@ impl AppState {
             online: AtomicBool::new(true),
             emitter: OnceLock::new(),
             running: Mutex::new(Vec::new()),
+            sync_wake: tokio::sync::Notify::new(),
+            sync_gate: tokio::sync::Mutex::new(()),
         }
     }
 

@@ -125,6 +125,8 @@ pub mod events {
     pub const NAVIGATE: &str = "pf://navigate";
     /// `()`: accounts were added, changed or enriched; lists should reload.
     pub const ACCOUNTS_CHANGED: &str = "pf://accounts-changed";
+    /// [`super::SyncReport`]: a sync with the server finished.
+    pub const SYNCED: &str = "pf://synced";
 }
 
 #[derive(Serialize)]
@@ -270,6 +272,31 @@ pub async fn set_config(key: &str, value: &str) -> Result<SettingsView, ApiError
         value: &'a str,
     }
     call("set_config", &Args { key, value }).await
+}
+
+/// Logs in to a sync server: the server checks the token, the shell keeps it in the OS keyring.
+pub async fn login(url: &str, token: &str) -> Result<Option<Identity>, ApiError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        url: &'a str,
+        token: &'a str,
+    }
+    call("login", &Args { url, token }).await
+}
+
+/// Forgets the sync server and its token (local accounts stay).
+pub async fn logout() -> Result<Option<Identity>, ApiError> {
+    call("logout", &NoArgs {}).await
+}
+
+/// One sync round now; `None` when no server is configured.
+pub async fn sync_now() -> Result<Option<SyncReport>, ApiError> {
+    call("sync_now", &NoArgs {}).await
+}
+
+/// Who the user is on the sync server, `None` when not logged in.
+pub async fn identity() -> Result<Option<Identity>, ApiError> {
+    call("identity", &NoArgs {}).await
 }
 
 /// Sources' health and breakers, running and recent jobs, the offline queue.

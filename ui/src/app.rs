@@ -1,12 +1,16 @@
 //! The application frame: the top bar (brand, DEMO badge, online/offline, the running job's
-//! progress, the search palette button), the page navigation, the current page, the unlock
-//! dialog when the store waits for a passphrase, and the toasts. Shell events that concern the
-//! whole app (network, progress, a clicked notification) are handled here.
+//! progress, the search palette button, who the user is on the sync server), the page
+//! navigation, the current page, the unlock dialog when the store waits for a passphrase, and the
+//! toasts. Shell events that concern the whole app (network, progress, a clicked notification,
+//! a finished sync) are handled here.
+//!
+//! Feature flags come from the sync server, evaluated per user (the same answer on every
+//! machine): the Ops page shows unless flag `ops_page` is off for the user.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, AppStatus, EnrichProgress, Navigate, NetworkChanged};
+use crate::api::{self, AppStatus, EnrichProgress, Navigate, NetworkChanged, SyncReport};
 use crate::components::progress::ProgressBar;
 use crate::components::states::ErrorState;
 use crate::components::toast::{ToastHost, provide_toasts};
@@ -23,6 +27,15 @@ use crate::unlock::UnlockDialog;
 /// watch it instead of each registering a listener that would outlive them.
 #[derive(Clone, Copy)]
 pub struct AccountsChanged(pub RwSignal<u64>);
+
+/// Has the app read its status again (a page logged in or out of the sync server).
+#[derive(Clone, Copy)]
+pub struct StatusHandle {
+    pub reload: Callback<()>,
+}
+
+/// The flag that gates the Ops page.
+pub const OPS_PAGE_FLAG: &str = "ops_page";
 
 /// The whole app.
 #[component]
@@ -47,6 +60,23 @@ pub fn App() -> impl IntoView {
         })
     };
     load_status();
+    provide_context(StatusHandle {
+        reload: Callback::new(move |()| load_status()),
+    });
+    api::listen::<SyncReport>(api::events::SYNCED, move |r| {
+        if r.applied > 0 || r.removed > 0 {
+            toasts.info(format!(
+                "Synced: {} changes{}",
+                r.applied,
+                if r.removed > 0 {
+                    format!(", {} accounts no longer yours", r.removed)
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        load_status();
+    });
     api::listen::<NetworkChanged>(api::events::NETWORK, move |n| {
         status.update(|s| {
             if let Some(s) = s {
@@ -89,6 +119,7 @@ pub fn App() -> impl IntoView {
     });
 
     let ready = move || status.with(|s| s.as_ref().is_some_and(|s| s.store == "ready"));
+    let ops_on = move || status.with(|s| s.as_ref().is_none_or(|s| s.feature(OPS_PAGE_FLAG)));
     let failed = move || {
         status.with(|s| {
             s.as_ref()
@@ -118,6 +149,17 @@ pub fn App() -> impl IntoView {
                     <button id="palette-open" class="button button-ghost palette-button" on:click=move |_| palette.set(true) title="Search everything (Ctrl+K)">
                         "Search" <kbd>"Ctrl K"</kbd>
                     </button>
+                    {move || status.get().and_then(|s| {
+                        let role = s.role.clone()?;
+                        let data_role = role.clone();
+                        let title = format!("Signed in to {}", s.server_url.clone().unwrap_or_default());
+                        Some(view! {
+                            <span id="identity" class="identity" data-role=data_role title=title>
+                                <span class="identity-user">{s.user.clone()}</span>
+                                <span class="identity-role">{role}</span>
+                            </span>
+                        })
+                    })}
                     {move || status.get().map(|s| {
                         let (class, text) = if s.online { ("pill pill-online", "Online".to_owned()) } else if s.queued > 0 { ("pill pill-offline", format!("Offline · {} queued", s.queued)) } else { ("pill pill-offline", "Offline".to_owned()) };
                         view! { <span id="network" class=class data-online=s.online.to_string() title=if s.online { "Sources are reachable" } else { "Working offline: stored data stays readable; enrichment waits for the network" }>{text}</span> }
@@ -130,7 +172,9 @@ pub fn App() -> impl IntoView {
                     <NavLink target=Route::Search(String::new()) id="nav-search" />
                     <NavLink target=Route::Usage id="nav-usage" />
                     <NavLink target=Route::Settings id="nav-settings" />
-                    <NavLink target=Route::Ops id="nav-ops" />
+                    <Show when=ops_on>
+                        <NavLink target=Route::Ops id="nav-ops" />
+                    </Show>
                 </nav>
                 <main class="content">
                     {move || {
@@ -146,7 +190,8 @@ pub fn App() -> impl IntoView {
                             Route::Search(query) => view! { <SearchPage query /> }.into_any(),
                             Route::Usage => view! { <UsagePage /> }.into_any(),
                             Route::Settings => view! { <SettingsPage /> }.into_any(),
-                            Route::Ops => view! { <OpsPage /> }.into_any(),
+                            Route::Ops if ops_on() => view! { <OpsPage /> }.into_any(),
+                            Route::Ops => view! { <AccountsPage /> }.into_any(),
                         }
                     }}
                 </main>

@@ -1,9 +1,11 @@
 //! Building the engine for a command, and `--demo`: the mock APIs started in-process with every
 //! source pointed at them and demo keys in memory, so a newcomer without keys or network sees
-//! the whole flow. Everything printed in demo mode says it is demo data.
+//! the whole flow. Everything printed in demo mode says it is demo data. With a sync server
+//! configured (`partnerforge login`), the engine's budget guard is the server's.
 
 use anyhow::{Context, Result};
-use pf_engine::{Config, Engine, Registry};
+use pf_client::{MeterSettings, ServerMeter};
+use pf_engine::{Config, Engine, EventBus, Meter, Registry};
 use pf_store::Store;
 use std::future::Future;
 use std::path::Path;
@@ -47,11 +49,15 @@ where
             None
         };
         let store = Arc::new(Mutex::new(store));
-        let mut engine = Engine::new(
+        let events = EventBus::default();
+        let meter = server_meter(&store, &events)?;
+        let mut engine = Engine::with_meter(
             store,
             &config,
             pf_engine::sources::configured(&config)?,
             Registry::configured(&config)?,
+            events,
+            meter,
         )?;
         if mock.is_some() {
             let ids: Vec<_> = engine.source_ids().cloned().collect();
@@ -63,4 +69,33 @@ where
         drop(mock);
         code
     })
+}
+
+/// With a sync server configured, paid calls are reserved and settled on the server (offline:
+/// from its allowance); without one, the local budget in config.toml applies.
+fn server_meter(store: &Arc<Mutex<Store>>, events: &EventBus) -> Result<Option<Arc<dyn Meter>>> {
+    let (url, token) = {
+        let s = store
+            .lock()
+            .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+        match pf_client::connect(&s) {
+            Ok(Some((client, token))) => (client.base().to_string(), token),
+            Ok(None) => return Ok(None),
+            // Reading needs no token; paid calls are refused by the server until a new login.
+            Err(e @ pf_client::ClientError::NoToken) => {
+                tracing::warn!(code = e.code(), "{e}");
+                let url = s.sync_identity()?.map(|i| i.server_url).unwrap_or_default();
+                (url, zeroize::Zeroizing::new(String::new()))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let meter = ServerMeter::new(
+        store.clone(),
+        &url,
+        &token,
+        events.clone(),
+        MeterSettings::default(),
+    )?;
+    Ok(Some(Arc::new(meter)))
 }

@@ -1,5 +1,6 @@
 //! `partnerforge`: the command line over the PartnerForge store — import accounts from CSV,
-//! list and search them, read their change history, and manage API keys in the OS keyring.
+//! list and search them, read their change history, manage API keys in the OS keyring, and log
+//! in to and sync with a sync server.
 //! Human-readable tables by default; `--json` gives stable output documented in the README.
 
 /// Prints a line to stdout; a closed pipe (`partnerforge accounts | head`) ends quietly.
@@ -15,6 +16,7 @@ mod import;
 mod open;
 mod show;
 mod sources;
+mod sync_cmd;
 mod table;
 mod usage;
 
@@ -123,6 +125,25 @@ enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// Log in to a sync server: the token (from --token, PARTNERFORGE_SYNC_TOKEN, or standard
+    /// input) is checked with the server, then kept in the OS keyring.
+    Login {
+        /// The server, e.g. https://sync.example.com/.
+        url: String,
+        /// The token (prefer standard input: a flag shows in the process list).
+        #[arg(long)]
+        token: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget the sync server and remove its token from the keyring.
+    Logout,
+    /// Pull assignments, territories, budgets, prices and flags from the sync server, apply
+    /// them, and push the usage log.
+    Sync {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -176,6 +197,12 @@ fn run(cli: Cli) -> Result<i32> {
         };
     }
     let store = open::open_store(Some(&dir))?;
+    match cli.command {
+        Command::Login { url, token, json } => return sync_cmd::login(store, &url, token, json),
+        Command::Logout => return sync_cmd::logout(&store),
+        Command::Sync { json } => return sync_cmd::sync(store, json),
+        _ => {}
+    }
     let engine_command = matches!(
         cli.command,
         Command::Enrich { .. } | Command::Sources { .. }
@@ -236,6 +263,9 @@ fn plain(store: &pf_store::Store, command: Command) -> Result<i32> {
         Command::Enrich { .. } | Command::Sources { .. } | Command::Config { .. } => {
             anyhow::bail!("this command needs the engine")
         }
+        Command::Login { .. } | Command::Logout | Command::Sync { .. } => {
+            anyhow::bail!("this command needs the sync runtime")
+        }
         Command::Import { file, json, strict } => import::run(store, &file, json, strict),
         Command::Accounts { json } => show::accounts(store, json),
         Command::Search { query, json, limit } => show::search(store, &query, limit, json),
@@ -265,9 +295,12 @@ fn main() {
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            match e.downcast_ref::<pf_store::StoreError>() {
-                Some(se) => eprintln!("error[{}]: {se}", se.code()),
-                None => eprintln!("error: {e:#}"),
+            if let Some(se) = e.downcast_ref::<pf_store::StoreError>() {
+                eprintln!("error[{}]: {se}", se.code());
+            } else if let Some(ce) = e.downcast_ref::<pf_client::ClientError>() {
+                eprintln!("error[{}]: {ce}", ce.code());
+            } else {
+                eprintln!("error: {e:#}");
             }
             1
         }

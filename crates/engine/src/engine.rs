@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::config::Config;
 use crate::gateway::breaker::BreakerState;
-use crate::meter::BudgetMeter;
+use crate::meter::{BudgetMeter, Meter};
 use crate::module::Policy;
 use crate::{
     EngineError, EngineSettings, EventBus, Gateway, Health, Registry, Source, SourceConfig,
@@ -35,7 +35,7 @@ pub struct Engine {
     pub(crate) trust: BTreeMap<SourceId, f64>,
     pub(crate) plans: BTreeMap<pf_core::ModuleId, ModulePlan>,
     pub(crate) gateway: Gateway,
-    pub(crate) meter: Arc<BudgetMeter>,
+    pub(crate) meter: Arc<dyn Meter>,
     pub(crate) settings: EngineSettings,
     pub(crate) events: EventBus,
 }
@@ -80,13 +80,30 @@ impl Engine {
         registry: Registry,
         events: EventBus,
     ) -> Result<Self, EngineError> {
+        Self::with_meter(store, config, sources, registry, events, None)
+    }
+
+    /// [`Engine::on_bus`] with another budget guard than the local [`BudgetMeter`] (e.g. the
+    /// sync server's, from `pf-client`); `None` builds the local one from the configuration.
+    /// The meter must publish on `events` for its budget events to reach subscribers.
+    pub fn with_meter(
+        store: Arc<Mutex<Store>>,
+        config: &Config,
+        sources: Vec<Arc<dyn Source>>,
+        registry: Registry,
+        events: EventBus,
+        meter: Option<Arc<dyn Meter>>,
+    ) -> Result<Self, EngineError> {
         let settings = EngineSettings::from_config(config)?;
-        let meter = Arc::new(BudgetMeter::new(
-            store.clone(),
-            settings.user.clone(),
-            settings.budget,
-            events.clone(),
-        )?);
+        let meter: Arc<dyn Meter> = match meter {
+            Some(meter) => meter,
+            None => Arc::new(BudgetMeter::new(
+                store.clone(),
+                settings.user.clone(),
+                settings.budget,
+                events.clone(),
+            )?),
+        };
         let gateway = Gateway::new(settings.gateway.clone(), meter.clone(), events.clone())?;
         let mut by_id = BTreeMap::new();
         let mut configs = BTreeMap::new();
@@ -227,7 +244,7 @@ impl Engine {
         &self.store
     }
 
-    /// Spent this month and the monthly limit, in micro-dollars.
+    /// Spent this month and the monthly limit, in micro-dollars, as the meter knows them.
     pub fn budget(&self) -> (u64, u64) {
         self.meter.spent_and_limit()
     }

@@ -1,6 +1,7 @@
 //! Metering: every call reserves its cost before it is made and settles after, and every call
 //! lands in the usage log. [`BudgetMeter`] enforces the month's team budget (alert threshold once,
-//! hard cap refuses) from local settings; the sync server will later provide the same numbers.
+//! hard cap refuses) from local settings. With a sync server configured, `pf-client`'s
+//! `ServerMeter` implements the same trait against the server's reservations instead.
 
 use pf_core::UserId;
 use pf_store::{Store, UsageRecord, UsageStatus};
@@ -16,6 +17,16 @@ use crate::source::SourceError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reservation {
     pub micros: u64,
+    /// The meter's own handle on the hold (e.g. which server reservation settles it); the
+    /// gateway hands it back to [`Meter::settle`] untouched. Zero when the meter needs none.
+    pub ticket: u64,
+}
+
+impl Reservation {
+    /// A hold of `micros` without a ticket.
+    pub fn of(micros: u64) -> Self {
+        Self { micros, ticket: 0 }
+    }
 }
 
 /// How a call ended, for the usage log and the budget.
@@ -59,6 +70,11 @@ pub trait Meter: Send + Sync {
         outcome: &Outcome,
         elapsed: Duration,
     ) -> u64;
+    /// Spent this month and the monthly limit, in micro-dollars, as far as this meter knows
+    /// (`(0, 0)`: it does not keep a budget).
+    fn spent_and_limit(&self) -> (u64, u64) {
+        (0, 0)
+    }
 }
 
 /// The month's budget, in micro-dollars.
@@ -132,22 +148,21 @@ impl BudgetMeter {
             }),
         })
     }
+}
 
-    /// Spent this month and the limit, in micro-dollars.
-    pub fn spent_and_limit(&self) -> (u64, u64) {
+impl Meter for BudgetMeter {
+    fn spent_and_limit(&self) -> (u64, u64) {
         let s = self
             .state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         (s.spent, self.settings.monthly_limit_micros)
     }
-}
 
-impl Meter for BudgetMeter {
     fn reserve(&self, spec: &CallSpec) -> Result<Reservation, SourceError> {
         let cost = spec.cost_micros;
         if cost == 0 {
-            return Ok(Reservation { micros: 0 });
+            return Ok(Reservation::of(0));
         }
         let mut s = self
             .state
@@ -175,7 +190,7 @@ impl Meter for BudgetMeter {
             });
         }
         s.reserved += cost;
-        Ok(Reservation { micros: cost })
+        Ok(Reservation::of(cost))
     }
 
     fn settle(
@@ -249,7 +264,7 @@ pub struct FreeMeter;
 
 impl Meter for FreeMeter {
     fn reserve(&self, _spec: &CallSpec) -> Result<Reservation, SourceError> {
-        Ok(Reservation { micros: 0 })
+        Ok(Reservation::of(0))
     }
     fn settle(
         &self,

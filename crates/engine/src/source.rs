@@ -242,6 +242,11 @@ pub enum SourceError {
     CircuitOpen { source_id: String, reason: String },
     #[error("budget: needed ${needed:.2}, ${left:.2} left this month")]
     Budget { needed: f64, left: f64 },
+    /// The sync server cannot be reached and the offline allowance it set is used up.
+    #[error(
+        "budget: the sync server is unreachable and the offline allowance is spent (needed ${needed:.2}, ${left:.2} left); paid calls resume when it is reachable again"
+    )]
+    OfflineAllowanceSpent { needed: f64, left: f64 },
     #[error("configuration: {0}")]
     Config(String),
 }
@@ -261,6 +266,7 @@ impl SourceError {
             SourceError::Network(_) => "source.network",
             SourceError::CircuitOpen { .. } => "source.circuit_open",
             SourceError::Budget { .. } => "source.budget",
+            SourceError::OfflineAllowanceSpent { .. } => "budget.offline_allowance_spent",
             SourceError::Config(_) => "source.config",
         }
     }

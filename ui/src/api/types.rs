@@ -25,6 +25,56 @@ pub struct AppStatus {
     pub queued: u32,
     pub user: String,
     pub notifications: bool,
+    /// The user's role on the sync server (`admin`, `manager`, `ae`, `sdr`, `viewer`); absent
+    /// when no server is configured.
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub server_url: Option<String>,
+    /// Feature flags the server evaluated for the user. An absent flag is on.
+    #[serde(default)]
+    pub flags: std::collections::BTreeMap<String, bool>,
+}
+
+impl AppStatus {
+    /// Whether a feature gated by `flag` shows: on unless the server says it is off.
+    pub fn feature(&self, flag: &str) -> bool {
+        self.flags.get(flag).copied().unwrap_or(true)
+    }
+}
+
+/// Who the user is on the sync server (`identity`, `login`; `None` when not logged in).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Identity {
+    pub server_url: String,
+    pub user: String,
+    pub role: String,
+    #[serde(default)]
+    pub team_name: Option<String>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub territories: Vec<String>,
+    pub offline_allowance_micros: u64,
+    #[serde(default)]
+    pub last_sync_at: Option<String>,
+    #[serde(default)]
+    pub flags: std::collections::BTreeMap<String, bool>,
+    #[serde(default)]
+    pub pending_usage: u64,
+}
+
+/// What one sync round did (`sync_now`, and the `pf://synced` event).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct SyncReport {
+    pub pulled: u32,
+    pub applied: u32,
+    pub removed: u32,
+    pub pushed: u32,
+    #[serde(default)]
+    pub duplicates: u32,
+    pub pending: u64,
+    pub at: String,
 }
 
 /// One row of the accounts table (`list_accounts`, `search_accounts`).

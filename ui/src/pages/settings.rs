@@ -1,5 +1,5 @@
 //! Settings: API keys (kept in the OS keyring, never shown back), source base URLs, the vendor
-//! profile, scoring thresholds, the budget and notifications.
+//! profile, scoring thresholds, the budget, notifications, and the sync server ([`sync`]).
 //!
 //! Every setter answers with the whole [`SettingsView`] again, which replaces the page's copy;
 //! the inputs keep their own drafts so saving one field never resets another. A refused value
@@ -10,6 +10,7 @@
 //! ids of [`forms`].
 
 mod forms;
+mod sync;
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -183,6 +184,7 @@ fn SettingsForms(state: SettingsState) -> impl IntoView {
             <forms::ScoringForm state view=view.clone() />
             <forms::BudgetForm state view=view.clone() />
             <forms::NotificationsForm state view />
+            <sync::SyncServerForm />
         </div>
     }
 }

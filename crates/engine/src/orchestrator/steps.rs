@@ -38,6 +38,9 @@ impl Engine {
                 Err(e @ SourceError::Budget { .. }) => {
                     errors.push((id.clone(), format!("budget: {e}")))
                 }
+                Err(e @ SourceError::OfflineAllowanceSpent { .. }) => {
+                    errors.push((id.clone(), format!("{e} ({})", e.code())))
+                }
                 Err(e) => errors.push((id.clone(), format!("{} ({})", e, e.code()))),
             }
         }

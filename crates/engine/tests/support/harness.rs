@@ -186,9 +186,7 @@ pub struct RecordingMeter {
 
 impl Meter for RecordingMeter {
     fn reserve(&self, spec: &CallSpec) -> Result<Reservation, SourceError> {
-        Ok(Reservation {
-            micros: spec.cost_micros,
-        })
+        Ok(Reservation::of(spec.cost_micros))
     }
     fn settle(
         &self,

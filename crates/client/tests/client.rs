@@ -1,0 +1,12 @@
+//! The laptop side of sync against a real in-process `pf-server`: pulls applied to the store,
+//! removals, flags per user, the usage outbox pushed exactly once across a server that vanishes
+//! mid-push, and the server-backed meter (reservations, the hard cap, the offline allowance and
+//! rate-limit leases). Helpers (a laptop store, a cutting proxy) are in `client/support.rs`.
+
+#[path = "client/support.rs"]
+mod support;
+
+#[path = "client/meter.rs"]
+mod meter;
+#[path = "client/sync.rs"]
+mod sync;
