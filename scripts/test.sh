@@ -26,10 +26,15 @@ cargo clippy -p ui --target wasm32-unknown-unknown -- -D warnings
 # Tests run inside a fresh kernel keyring session and a private D-Bus session with an unlocked
 # gnome-keyring (the Secret Service), under a virtual X display for the app window.
 keyring_home=$(mktemp -d)
-trap 'rm -rf "$keyring_home"' EXIT
 # Screenshots of the real window (accounts list, brief, usage...) for people to look at.
 export PF_SCREENSHOT_DIR="${PF_SCREENSHOT_DIR:-$PWD/artifacts/screenshots}"
-step "cargo test (every test, including the keyring and WebDriver ones)"
+# A throwaway PostgreSQL (Debian's package) for the sync server's tests on its second backend.
+step "start PostgreSQL for the sync server's second backend"
+source scripts/postgres.sh
+pf_postgres_start
+export PF_TEST_DATABASE_URL="$PF_POSTGRES_URL"
+trap 'pf_postgres_stop; rm -rf "$keyring_home"' EXIT
+step "cargo test (every test, including the keyring, PostgreSQL and WebDriver ones)"
 XDG_DATA_HOME="$keyring_home" keyctl session - dbus-run-session -- bash -c '
     set -euo pipefail
     printf "%s" "partnerforge-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null

@@ -1,15 +1,26 @@
-//! Embeds the numbered SQL files of `migrations/server/sqlite/` at build time.
+//! Embeds the numbered SQL files of `migrations/server/sqlite/` and `migrations/server/postgres/`
+//! at build time, one generated table per backend.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn main() {
     let manifest =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let dir = manifest.join("../../migrations/server/sqlite");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    for (backend, title) in [("sqlite", "SQLite"), ("postgres", "PostgreSQL")] {
+        let dir = manifest.join("../../migrations/server").join(backend);
+        let table = embed(&dir, title);
+        std::fs::write(out.join(format!("{backend}_migrations.rs")), table)
+            .expect("write the migrations table");
+    }
+}
+
+/// The Rust source of `MIGRATIONS: &[(version, name, SQL)]` for the files in `dir`.
+fn embed(dir: &Path, title: &str) -> String {
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<(u32, String, PathBuf)> = std::fs::read_dir(&dir)
-        .expect("migrations/server/sqlite exists")
+    let mut files: Vec<(u32, String, PathBuf)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{} exists: {e}", dir.display()))
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "sql"))
@@ -32,11 +43,11 @@ fn main() {
         assert_eq!(
             *v as usize,
             i + 1,
-            "migration {name} is out of sequence: numbers must be 1, 2, 3..."
+            "{title} migration {name} is out of sequence: numbers must be 1, 2, 3..."
         );
     }
-    let mut out = String::from(
-        "/// Embedded SQLite migrations, in order: (version, name, SQL).\npub static MIGRATIONS: &[(u32, &str, &str)] = &[\n",
+    let mut out = format!(
+        "/// Embedded {title} migrations, in order: (version, name, SQL).\npub static MIGRATIONS: &[(u32, &str, &str)] = &[\n"
     );
     for (v, name, path) in &files {
         let _ = writeln!(
@@ -46,7 +57,5 @@ fn main() {
         );
     }
     out.push_str("];\n");
-    let dest = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("sqlite_migrations.rs");
-    std::fs::write(dest, out).expect("write sqlite_migrations.rs");
+    out
 }

@@ -1,4 +1,6 @@
-//! Sync server figures, against an in-process server on 127.0.0.1 (SQLite in a temp dir):
+//! Sync server figures, against an in-process server on 127.0.0.1, on SQLite (a temp dir) and,
+//! when `PF_BENCH_DATABASE_URL` names a PostgreSQL server whose role may create databases, again
+//! on PostgreSQL (a fresh database, dropped afterwards):
 //! - initial sync of 10,000 assignments plus their territory rules to an empty client;
 //! - a no-change pull, p50 and p99;
 //! - no-change pulls from 100 concurrent clients for ~10 s: requests/s and p99;
@@ -8,11 +10,12 @@
 
 use pf_core::{Domain, Role, UserId};
 use pf_server::testing::TestServer;
-use pf_server::{ServerStore, issue_token};
+use pf_server::{PgStore, ServeConfig, ServerStore, issue_token};
 use pf_sync::{
     AccountAttrs, AccountInput, BudgetInput, CommitRequest, Cursor, ReserveRequest, SyncClient,
     TerritoryInput, TerritoryRule, TokenRequest, UserInput,
 };
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const REGIONS: [&str; 4] = ["EMEA", "NA", "APAC", "LATAM"];
@@ -60,7 +63,25 @@ async fn user(
 async fn main() {
     let n = env("PF_BENCH_ACCOUNTS", 10_000) as usize;
     let secs = env("PF_BENCH_SECS", 10);
-    let server = TestServer::start().await.expect("server");
+    println!("== SQLite ==");
+    run(TestServer::start().await.expect("server"), n, secs).await;
+    match std::env::var("PF_BENCH_DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => {
+            let store = PgStore::open_temp(url.trim())
+                .await
+                .expect("a PostgreSQL database for the bench");
+            println!("\n== PostgreSQL ({}) ==", store.target());
+            let server = TestServer::start_with(Arc::new(store), ServeConfig::default())
+                .await
+                .expect("server");
+            run(server, n, secs).await;
+        }
+        _ => println!("\n(PostgreSQL skipped: set PF_BENCH_DATABASE_URL to run it too)"),
+    }
+}
+
+/// Every figure against one server.
+async fn run(server: TestServer, n: usize, secs: u64) {
     let store = server.store.as_ref();
     let team = store
         .create_team("Enterprise".into())

@@ -11,16 +11,39 @@ use std::sync::Arc;
 
 use crate::http::{AppState, DEFAULT_MAX_BODY, router};
 use crate::store::StoredToken;
-use crate::{ServerError, ServerStore, SqliteStore, auth};
+use crate::{PgStore, ServerError, ServerStore, SqliteStore, auth};
 
 /// The database file inside a data directory.
 pub const SQLITE_FILE: &str = "server.sqlite3";
 
-/// Where the server keeps its data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where the server keeps its data. Its `Debug` and `Display` never show a URL's password.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Backend {
     Sqlite(PathBuf),
+    /// A `postgres://` or `postgresql://` URL (it may hold a password).
     Postgres(String),
+}
+
+impl std::fmt::Display for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Backend::Sqlite(path) => write!(f, "SQLite at {}", path.display()),
+            Backend::Postgres(url) => match crate::store::postgres::parse_url(url) {
+                Ok(config) => write!(
+                    f,
+                    "PostgreSQL at {}",
+                    crate::store::postgres::describe(&config)
+                ),
+                Err(_) => f.write_str("PostgreSQL at an unparsable DATABASE_URL"),
+            },
+        }
+    }
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Backend({self})")
+    }
 }
 
 impl Backend {
@@ -38,19 +61,24 @@ impl Backend {
     }
 }
 
-/// Opens the backend's store, creating the SQLite directory if needed.
-pub fn open_store(backend: &Backend) -> Result<Arc<dyn ServerStore>, ServerError> {
-    match backend {
+/// Opens the backend's store (creating the SQLite directory if needed) and applies pending
+/// migrations. Logs where the data is, never a password.
+pub async fn open_store(backend: &Backend) -> Result<Arc<dyn ServerStore>, ServerError> {
+    let store: Arc<dyn ServerStore> = match backend {
         Backend::Sqlite(path) => {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
-            Ok(Arc::new(SqliteStore::open(path)?))
+            let path = path.clone();
+            let store = tokio::task::spawn_blocking(move || SqliteStore::open(&path))
+                .await
+                .map_err(|e| ServerError::Internal(format!("opening the database: {e}")))??;
+            Arc::new(store)
         }
-        Backend::Postgres(_) => Err(ServerError::NotBuilt(
-            "PostgreSQL support is not built yet; unset DATABASE_URL to use SQLite".into(),
-        )),
-    }
+        Backend::Postgres(url) => Arc::new(PgStore::open(url).await?),
+    };
+    tracing::info!(database = %backend, "opened the server database");
+    Ok(store)
 }
 
 /// Issues a token for `user`; the store keeps only its hash. The text is returned once.
@@ -185,8 +213,25 @@ mod tests {
     }
 
     #[test]
-    fn postgres_is_refused_with_a_clear_code_until_it_is_built() {
-        let err = open_store(&Backend::Postgres("postgres://h/db".into())).err();
-        assert_eq!(err.map(|e| e.code().as_str()), Some("server.not_built"));
+    fn a_postgres_backend_never_shows_its_password() {
+        let b = Backend::Postgres("postgres://pf:hunter2@db.example:5433/pf".into());
+        for shown in [format!("{b}"), format!("{b:?}")] {
+            assert!(!shown.contains("hunter2"), "{shown}");
+            assert!(shown.contains("pf@db.example:5433/pf"), "{shown}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_bad_postgres_url_is_refused_without_echoing_it() {
+        let err = open_store(&Backend::Postgres(
+            "postgres://pf:hunter2@db/x?sslmode=bogus".into(),
+        ))
+        .await
+        .err();
+        let err = err.map(|e| (e.code().as_str(), e.to_string()));
+        assert!(
+            matches!(&err, Some(("request.invalid", m)) if !m.contains("hunter2")),
+            "{err:?}"
+        );
     }
 }

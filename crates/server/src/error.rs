@@ -48,6 +48,16 @@ pub enum ServerError {
         #[source]
         source: rusqlite::Error,
     },
+    #[error("PostgreSQL: {0}")]
+    Pg(#[from] tokio_postgres::Error),
+    #[error("PostgreSQL connection pool: {0}")]
+    Pool(#[from] deadpool_postgres::PoolError),
+    #[error("PostgreSQL migration {name} failed: {source}")]
+    PgMigration {
+        name: String,
+        #[source]
+        source: tokio_postgres::Error,
+    },
     #[error("the database is at schema version {found}, newer than this server ({supported})")]
     TooNew { found: u32, supported: u32 },
     #[error("stored data is corrupt: {0}")]
@@ -80,6 +90,9 @@ impl ServerError {
             ServerError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ServerError::Db(_)
             | ServerError::Migration { .. }
+            | ServerError::Pg(_)
+            | ServerError::Pool(_)
+            | ServerError::PgMigration { .. }
             | ServerError::TooNew { .. }
             | ServerError::Corrupt(_)
             | ServerError::Io(_)
@@ -101,6 +114,17 @@ impl ServerError {
                 ServerError::Conflict(format!("{what} conflicts with existing data"))
             }
             other => ServerError::Db(other),
+        }
+    }
+
+    /// PostgreSQL's twin of [`ServerError::from_write`]: an integrity-constraint violation
+    /// (class 23: unique, foreign key, check) becomes a conflict.
+    pub fn from_pg_write(e: tokio_postgres::Error, what: &str) -> Self {
+        match e.code() {
+            Some(state) if state.code().starts_with("23") => {
+                ServerError::Conflict(format!("{what} conflicts with existing data"))
+            }
+            _ => ServerError::Pg(e),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! hard cap, leases rate-limit allowances per source, and serves the admin API.
 //!
 //! What belongs here: the HTTP layer (axum), the storage trait [`ServerStore`] and its SQLite
-//! implementation, the policy that applies `pf_core::can` to every endpoint and row, tokens,
+//! ([`SqliteStore`]) and PostgreSQL ([`PgStore`]) implementations, the policy that applies `pf_core::can` to every endpoint and row, tokens,
 //! metrics, and the `partnerforge-server` binary's commands. Wire types live in `pf-sync`; domain
 //! rules in `pf-core`. Nothing here depends on the laptop's store, the engine or Tauri.
 #![forbid(unsafe_code)]
@@ -19,4 +19,4 @@ pub mod testing;
 
 pub use app::{Backend, ServeConfig, TlsFiles, init, issue_token, open_store, serve};
 pub use error::ServerError;
-pub use store::{ServerStore, SqliteStore};
+pub use store::{PgStore, ServerStore, SqliteStore};

@@ -1,6 +1,7 @@
 //! `partnerforge-server`: `init` creates the database and the first admin (printing their token
-//! once), `serve` runs the sync API. `DATABASE_URL=postgres://...` selects PostgreSQL (not built
-//! yet: refused with `server.not_built`). Logs go to stderr, without colours, never with tokens.
+//! once), `serve` runs the sync API. `DATABASE_URL=postgres://...` (or `postgresql://`) selects
+//! PostgreSQL instead of SQLite. Logs go to stderr, without colours, never with tokens or the
+//! database URL's password.
 #![forbid(unsafe_code)]
 
 use anyhow::Context as _;
@@ -95,7 +96,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         match cli.command {
             Command::Init { db, admin } => {
                 let backend = db.backend()?;
-                let store = open_store(&backend)?;
+                let store = open_store(&backend).await?;
                 let admin = UserId::new(&admin).context("--admin is not a valid user id")?;
                 let token = pf_server::init(store.as_ref(), admin).await?;
                 eprintln!(
@@ -113,7 +114,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 max_body_bytes,
             } => {
                 let backend = db.backend()?;
-                let store = open_store(&backend)?;
+                let store = open_store(&backend).await?;
                 let tls = match (tls_cert, tls_key) {
                     (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
                     _ => None,

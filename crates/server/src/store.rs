@@ -1,13 +1,12 @@
 //! [`ServerStore`]: the one storage trait the HTTP layer uses, and the records it speaks.
-//! [`SqliteStore`] implements it; a PostgreSQL implementation must pass the same
-//! [`conformance`] suite.
+//! [`SqliteStore`] and [`PgStore`] implement it, and both pass the same [`conformance`] suite.
 //!
 //! Contract every implementation keeps:
 //! - each method is one transaction: it happens whole or not at all;
 //! - the change feed is per user: one row per (user, kind, key) holding the sequence of the
 //!   item's last change as that user sees it (`seq` from one counter that only grows, allocated
-//!   inside the writing transaction; writers are serialised so a reader never sees seq N
-//!   committed before seq N-1). Who is in an item's audience is decided with
+//!   inside the writing transaction; feed writers are serialised so a reader never sees seq N
+//!   committed before seq N-1: SQLite has one writer, PostgreSQL an advisory lock). Who is in an item's audience is decided with
 //!   [`crate::policy::in_audience`] when the item or the user changes; an item that leaves a
 //!   user's audience gets a removal row;
 //! - `reserve` never lets committed spend + open unexpired reservations exceed the hard cap, under
@@ -16,8 +15,11 @@
 //!   per window in total.
 
 pub mod conformance;
+mod model;
+pub(crate) mod postgres;
 mod sqlite;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;

@@ -1,5 +1,7 @@
-//! Test and bench support: a server on a free loopback port over a temporary SQLite store, and
-//! a small seeded organisation with one user of every role. Not used by the binary.
+//! Test and bench support: a server on a free loopback port over a fresh store of either backend
+//! (a temporary SQLite file, or a new database on the PostgreSQL server `PF_TEST_DATABASE_URL`
+//! names), [`on_both_backends!`](crate::on_both_backends) to run a test on each, and a small
+//! seeded organisation with one user of every role. Not used by the binary.
 
 use pf_core::{AccountId, Domain, Role, TeamId, TerritoryId, UserId};
 use pf_sync::{
@@ -12,7 +14,62 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::{ServeConfig, ServerError, ServerStore, SqliteStore, issue_token};
+use crate::{PgStore, ServeConfig, ServerError, ServerStore, SqliteStore, issue_token};
+
+/// The PostgreSQL server tests run against: a URL whose role may `CREATE DATABASE`
+/// (`scripts/postgres.sh` starts one). Each test gets a database of its own, dropped afterwards.
+pub const TEST_DATABASE_ENV: &str = "PF_TEST_DATABASE_URL";
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestBackend {
+    Sqlite,
+    Postgres,
+}
+
+impl TestBackend {
+    /// A fresh, empty store: a temporary SQLite file, or a new database on the server that
+    /// [`TEST_DATABASE_ENV`] names (an error when it is unset: the test fails, loudly).
+    pub async fn fresh(self) -> Result<Arc<dyn ServerStore>, ServerError> {
+        Ok(match self {
+            TestBackend::Sqlite => Arc::new(SqliteStore::open_temp()?),
+            TestBackend::Postgres => Arc::new(fresh_postgres().await?),
+        })
+    }
+}
+
+/// A [`PgStore`] in a new database on [`TEST_DATABASE_ENV`]'s server, dropped with the store.
+pub async fn fresh_postgres() -> Result<PgStore, ServerError> {
+    match std::env::var(TEST_DATABASE_ENV) {
+        Ok(url) if !url.trim().is_empty() => PgStore::open_temp(url.trim()).await,
+        _ => Err(ServerError::Invalid(format!(
+            "{TEST_DATABASE_ENV} is not set: the PostgreSQL tests need a server \
+             (scripts/test.sh starts one with scripts/postgres.sh)"
+        ))),
+    }
+}
+
+/// Defines, for each `async fn NAME(backend: TestBackend)` named, the tests `NAME::sqlite` and
+/// `NAME::postgres`. The PostgreSQL ones are `#[ignore]`d so that a plain `cargo test` without a
+/// database does not pretend they passed; `--include-ignored` (as `scripts/test.sh` runs) runs
+/// them, and they fail loudly when `PF_TEST_DATABASE_URL` is missing.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::testing::TestBackend::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = "needs PF_TEST_DATABASE_URL (scripts/test.sh starts PostgreSQL)"]
+            async fn postgres() {
+                super::$name($crate::testing::TestBackend::Postgres).await
+            }
+        }
+    )*};
+}
 
 /// A running server; stopped when dropped.
 pub struct TestServer {
@@ -26,6 +83,11 @@ impl TestServer {
     /// A server over a fresh temporary SQLite store on 127.0.0.1:0.
     pub async fn start() -> Result<Self, ServerError> {
         Self::start_with(Arc::new(SqliteStore::open_temp()?), ServeConfig::default()).await
+    }
+
+    /// A server over a fresh store of `backend` on 127.0.0.1:0.
+    pub async fn start_on(backend: TestBackend) -> Result<Self, ServerError> {
+        Self::start_with(backend.fresh().await?, ServeConfig::default()).await
     }
 
     /// A server over `store` with `config` (its `listen` port is replaced by a free one).

@@ -3,7 +3,7 @@
 
 use pf_core::UserId;
 use pf_server::store::StoredToken;
-use pf_server::testing::{TestServer, seed_org};
+use pf_server::testing::{TestBackend, TestServer, seed_org};
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
@@ -25,9 +25,10 @@ fn code(body: &str) -> String {
     v["code"].as_str().unwrap_or_default().to_owned()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn missing_malformed_unknown_and_expired_tokens_get_401_with_their_codes() {
-    let server = TestServer::start().await.expect("server");
+async fn missing_malformed_unknown_and_expired_tokens_get_401_with_their_codes(
+    backend: TestBackend,
+) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let me = format!("{}v1/me", server.url());
     let cases = [
@@ -90,9 +91,8 @@ async fn missing_malformed_unknown_and_expired_tokens_get_401_with_their_codes()
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn healthz_and_metrics_need_no_token_and_metrics_count_requests() {
-    let server = TestServer::start().await.expect("server");
+async fn healthz_and_metrics_need_no_token_and_metrics_count_requests(backend: TestBackend) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let (status, body) = get(&format!("{}healthz", server.url()), None).await;
     assert_eq!((status, body.contains("ok")), (200, true));
@@ -111,3 +111,8 @@ async fn healthz_and_metrics_need_no_token_and_metrics_count_requests() {
     }
     assert!(!text.contains("pfs_"), "a token leaked into the metrics");
 }
+
+pf_server::on_both_backends!(
+    missing_malformed_unknown_and_expired_tokens_get_401_with_their_codes,
+    healthz_and_metrics_need_no_token_and_metrics_count_requests
+);

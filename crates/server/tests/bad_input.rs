@@ -2,7 +2,7 @@
 //! unknown routes and methods each get a JSON error with a stable code and the right status,
 //! and a refused request writes nothing.
 
-use pf_server::testing::{TestServer, seed_org};
+use pf_server::testing::{TestBackend, TestServer, seed_org};
 use pf_sync::{AccountAttrs, AccountInput, AccountsInput, Cursor};
 use serde_json::Value;
 
@@ -51,9 +51,8 @@ fn code(v: &Value) -> &str {
     v["code"].as_str().unwrap_or("")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bad_input_gets_its_code_and_status() {
-    let server = TestServer::start().await.expect("server");
+async fn bad_input_gets_its_code_and_status(backend: TestBackend) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let api = Api {
         http: reqwest::Client::new(),
@@ -149,9 +148,8 @@ async fn bad_input_gets_its_code_and_status() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_refused_batch_writes_nothing() {
-    let server = TestServer::start().await.expect("server");
+async fn a_refused_batch_writes_nothing(backend: TestBackend) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let admin = server.client(&org.tokens["admin@a.test"]).expect("client");
     let (_, cursor) = admin
@@ -184,3 +182,8 @@ async fn a_refused_batch_writes_nothing() {
     );
     assert_eq!(page.next, cursor);
 }
+
+pf_server::on_both_backends!(
+    bad_input_gets_its_code_and_status,
+    a_refused_batch_writes_nothing
+);

@@ -1,7 +1,7 @@
 //! The whole matrix of role x endpoint over real HTTP, each role on a freshly seeded server: the
 //! status of every endpoint (rows and fields of the change feed: `role_rows.rs`).
 
-use pf_server::testing::{Org, TestServer, seed_org};
+use pf_server::testing::{Org, TestBackend, TestServer, seed_org};
 use pf_sync::{BudgetInput, PriceEntry};
 use serde_json::{Value, json};
 
@@ -13,8 +13,8 @@ const ROLES: [&str; 5] = [
     "viewer@a.test",
 ];
 
-async fn seeded() -> (TestServer, Org) {
-    let server = TestServer::start().await.expect("server");
+async fn seeded(backend: TestBackend) -> (TestServer, Org) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let admin = server.client(&org.tokens["admin@a.test"]).expect("client");
     let budget = BudgetInput {
@@ -287,12 +287,11 @@ fn uuid() -> String {
     pf_sync::UsageId::new().to_string()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_role_gets_the_right_status_from_every_endpoint() {
+async fn every_role_gets_the_right_status_from_every_endpoint(backend: TestBackend) {
     let http = reqwest::Client::new();
     let mut wrong = Vec::new();
     for (i, user) in ROLES.iter().enumerate() {
-        let (server, org) = seeded().await;
+        let (server, org) = seeded(backend).await;
         for (name, method, path, body, want) in matrix(&org) {
             let (status, v) = call(
                 &http,
@@ -314,9 +313,8 @@ async fn every_role_gets_the_right_status_from_every_endpoint() {
     assert!(wrong.is_empty(), "matrix mismatches:\n{}", wrong.join("\n"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn budgets_listed_are_only_those_the_role_may_read() {
-    let (server, org) = seeded().await;
+async fn budgets_listed_are_only_those_the_role_may_read(backend: TestBackend) {
+    let (server, org) = seeded(backend).await;
     for (user, want) in [
         (ROLES[0], 1),
         (ROLES[1], 1),
@@ -333,3 +331,8 @@ async fn budgets_listed_are_only_those_the_role_may_read() {
         );
     }
 }
+
+pf_server::on_both_backends!(
+    every_role_gets_the_right_status_from_every_endpoint,
+    budgets_listed_are_only_those_the_role_may_read
+);

@@ -1,11 +1,11 @@
 //! What each role pulls from `/v1/changes` over real HTTP: which accounts, which fields
 //! (SDRs get no financials or deal intel), budgets, prices, territories, identity, retention.
 
-use pf_server::testing::{Org, TestServer, seed_org};
+use pf_server::testing::{Org, TestBackend, TestServer, seed_org};
 use pf_sync::{BudgetInput, ChangeItem, Cursor, PriceEntry, SyncClient};
 
-async fn seeded() -> (TestServer, Org) {
-    let server = TestServer::start().await.expect("server");
+async fn seeded(backend: TestBackend) -> (TestServer, Org) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let admin = server.client(&org.tokens["admin@a.test"]).expect("client");
     let budget = BudgetInput {
@@ -34,9 +34,8 @@ async fn pull(c: &SyncClient) -> Vec<ChangeItem> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn each_role_pulls_only_its_rows_and_fields() {
-    let (server, org) = seeded().await;
+async fn each_role_pulls_only_its_rows_and_fields(backend: TestBackend) {
+    let (server, org) = seeded(backend).await;
     // (user, accounts, sees revenue and deal intel, gets budget, gets prices)
     let expect = [
         (
@@ -148,3 +147,5 @@ async fn each_role_pulls_only_its_rows_and_fields() {
         assert_eq!(territories, want_t, "{user}'s territories");
     }
 }
+
+pf_server::on_both_backends!(each_role_pulls_only_its_rows_and_fields);

@@ -1,12 +1,11 @@
 //! Concurrency over real HTTP: 20 clients reserving against one team's hard cap never overspend
 //! it, and concurrent lease requests never hand out more than a source's limit per window.
 
-use pf_server::testing::{TestServer, seed_org};
+use pf_server::testing::{TestBackend, TestServer, seed_org};
 use pf_sync::{BudgetInput, CommitRequest, LeaseRequest, ReserveRequest, SourceLimit};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn twenty_clients_reserving_at_once_never_exceed_the_hard_cap() {
-    let server = TestServer::start().await.expect("server");
+async fn twenty_clients_reserving_at_once_never_exceed_the_hard_cap(backend: TestBackend) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let admin = server.client(&org.tokens["admin@a.test"]).expect("admin");
     let cap = 1_000_000;
@@ -70,9 +69,8 @@ async fn twenty_clients_reserving_at_once_never_exceed_the_hard_cap() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_leases_never_exceed_the_source_limit() {
-    let server = TestServer::start().await.expect("server");
+async fn concurrent_leases_never_exceed_the_source_limit(backend: TestBackend) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let admin = server.client(&org.tokens["admin@a.test"]).expect("admin");
     admin
@@ -110,3 +108,8 @@ async fn concurrent_leases_never_exceed_the_source_limit() {
     // 120 calls were asked for in one (day-long) window: exactly the limit is handed out.
     assert_eq!(total, 50, "leased {total} calls under a limit of 50");
 }
+
+pf_server::on_both_backends!(
+    twenty_clients_reserving_at_once_never_exceed_the_hard_cap,
+    concurrent_leases_never_exceed_the_source_limit
+);

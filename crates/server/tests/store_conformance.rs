@@ -1,19 +1,40 @@
-//! The storage conformance suite on SQLite: each check on a fresh temporary database.
+//! The storage conformance suite on both backends: each check on a fresh store, `NAME::sqlite`
+//! on a temporary SQLite file and `NAME::postgres` in a new database on the server
+//! `PF_TEST_DATABASE_URL` names (ignored without `--include-ignored`; failing when it is unset).
 
-use pf_server::SqliteStore;
 use pf_server::store::conformance;
+use pf_server::testing::fresh_postgres;
+use pf_server::{PgStore, SqliteStore};
 use std::sync::Arc;
 
-fn fresh() -> SqliteStore {
+fn sqlite() -> SqliteStore {
     SqliteStore::open_temp().unwrap_or_else(|e| panic!("temporary SQLite store: {e}"))
+}
+
+async fn postgres() -> PgStore {
+    fresh_postgres()
+        .await
+        .unwrap_or_else(|e| panic!("temporary PostgreSQL store: {e}"))
 }
 
 macro_rules! checks {
     ($($name:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            if let Err(e) = conformance::$name(fresh()).await {
-                panic!("{}: {e}", stringify!($name));
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Err(e) = conformance::$name(super::sqlite()).await {
+                    panic!("{} on SQLite: {e}", stringify!($name));
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = "needs PF_TEST_DATABASE_URL (scripts/test.sh starts PostgreSQL)"]
+            async fn postgres() {
+                if let Err(e) = conformance::$name(super::postgres().await).await {
+                    panic!("{} on PostgreSQL: {e}", stringify!($name));
+                }
             }
         }
     )*};
@@ -32,14 +53,39 @@ checks!(
     settings_reach_their_audience,
 );
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_reservations_never_overspend() {
-    if let Err(e) = conformance::concurrent_reservations_never_overspend(Arc::new(fresh())).await {
-        panic!("{e}");
-    }
+/// Checks that take a shared store (`Arc`) because they call it from many tasks at once.
+macro_rules! concurrent_checks {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                if let Err(e) = conformance::$name(Arc::new(super::sqlite())).await {
+                    panic!("{} on SQLite: {e}", stringify!($name));
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            #[ignore = "needs PF_TEST_DATABASE_URL (scripts/test.sh starts PostgreSQL)"]
+            async fn postgres() {
+                if let Err(e) = conformance::$name(Arc::new(super::postgres().await)).await {
+                    panic!("{} on PostgreSQL: {e}", stringify!($name));
+                }
+            }
+        }
+    )*};
 }
+
+concurrent_checks!(
+    concurrent_reservations_never_overspend,
+    concurrent_writes_never_skip_a_cursor,
+    concurrent_users_and_accounts_all_meet,
+    concurrent_usage_pushes_count_once,
+    concurrent_leases_stay_under_the_limit,
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_suite_runs_through_one_entry_point() {
-    conformance::conformance(fresh).await;
+    conformance::conformance(sqlite).await;
 }

@@ -3,7 +3,7 @@
 //! the manager, and flags evaluated for the caller.
 
 use pf_core::UserId;
-use pf_server::testing::{TestServer, seed_org};
+use pf_server::testing::{TestBackend, TestServer, seed_org};
 use pf_sync::{
     AssignmentInput, BudgetInput, ChangeItem, CommitRequest, Cursor, FlagInput, ReserveRequest,
     UsageBatch, UsageId, UsageRecord,
@@ -25,9 +25,10 @@ fn key(item: &ChangeItem) -> String {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn paging_with_cursors_returns_every_change_once_then_nothing_with_the_same_cursor() {
-    let server = TestServer::start().await.expect("server");
+async fn paging_with_cursors_returns_every_change_once_then_nothing_with_the_same_cursor(
+    backend: TestBackend,
+) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let admin = server.client(&org.tokens["admin@a.test"]).expect("client");
     let mut cursor = Cursor::START;
@@ -63,9 +64,8 @@ async fn paging_with_cursors_returns_every_change_once_then_nothing_with_the_sam
     assert_eq!(again.next, cursor, "a no-change pull keeps the cursor");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_account_reassigned_away_comes_as_a_removal() {
-    let server = TestServer::start().await.expect("server");
+async fn an_account_reassigned_away_comes_as_a_removal(backend: TestBackend) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let admin = server.client(&org.tokens["admin@a.test"]).expect("admin");
     let ae = server.client(&org.tokens["ae@a.test"]).expect("ae");
@@ -111,9 +111,8 @@ fn record(cost: u64) -> UsageRecord {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_same_usage_batch_pushed_twice_counts_once() {
-    let server = TestServer::start().await.expect("server");
+async fn the_same_usage_batch_pushed_twice_counts_once(backend: TestBackend) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let admin = server.client(&org.tokens["admin@a.test"]).expect("admin");
     let budget = BudgetInput {
@@ -135,9 +134,8 @@ async fn the_same_usage_batch_pushed_twice_counts_once() {
     assert_eq!(spent, 600, "usage counted once");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn crossing_the_alert_threshold_reaches_the_managers_changes() {
-    let server = TestServer::start().await.expect("server");
+async fn crossing_the_alert_threshold_reaches_the_managers_changes(backend: TestBackend) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let admin = server.client(&org.tokens["admin@a.test"]).expect("admin");
     let budget = BudgetInput {
@@ -184,9 +182,8 @@ async fn crossing_the_alert_threshold_reaches_the_managers_changes() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn flags_are_evaluated_for_the_caller() {
-    let server = TestServer::start().await.expect("server");
+async fn flags_are_evaluated_for_the_caller(backend: TestBackend) {
+    let server = TestServer::start_on(backend).await.expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let admin = server.client(&org.tokens["admin@a.test"]).expect("admin");
     let flag = FlagInput {
@@ -207,3 +204,11 @@ async fn flags_are_evaluated_for_the_caller() {
         assert_eq!(state, Some(on), "{user}");
     }
 }
+
+pf_server::on_both_backends!(
+    paging_with_cursors_returns_every_change_once_then_nothing_with_the_same_cursor,
+    an_account_reassigned_away_comes_as_a_removal,
+    the_same_usage_batch_pushed_twice_counts_once,
+    crossing_the_alert_threshold_reaches_the_managers_changes,
+    flags_are_evaluated_for_the_caller
+);

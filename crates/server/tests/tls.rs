@@ -1,19 +1,17 @@
 //! TLS: with a certificate configured the server speaks HTTPS (rustls), and a client that trusts
 //! the certificate syncs over it.
 
-use pf_server::testing::{TestServer, seed_org};
-use pf_server::{ServeConfig, SqliteStore, TlsFiles};
-use std::sync::Arc;
+use pf_server::testing::{TestBackend, TestServer, seed_org};
+use pf_server::{ServeConfig, TlsFiles};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_server_speaks_https_when_given_a_certificate() {
+async fn the_server_speaks_https_when_given_a_certificate(backend: TestBackend) {
     let dir = tempfile::tempdir().expect("tempdir");
     let cert =
         rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("certificate");
     let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
     std::fs::write(&cert_path, cert.cert.pem()).expect("write cert");
     std::fs::write(&key_path, cert.signing_key.serialize_pem()).expect("write key");
-    let store = Arc::new(SqliteStore::open_temp().expect("store"));
+    let store = backend.fresh().await.expect("store");
     let config = ServeConfig {
         tls: Some(TlsFiles {
             cert: cert_path,
@@ -40,3 +38,5 @@ async fn the_server_speaks_https_when_given_a_certificate() {
         "plain HTTP is not served"
     );
 }
+
+pf_server::on_both_backends!(the_server_speaks_https_when_given_a_certificate);

@@ -1,9 +1,14 @@
 //! The storage conformance suite: what every [`ServerStore`] must do, written once against the
-//! trait. `tests/store_conformance.rs` runs it on SQLite; a PostgreSQL store runs the same
-//! functions. Each check takes a fresh, empty store and panics (an assertion) when it fails.
+//! trait. `tests/store_conformance.rs` runs every check on SQLite and on PostgreSQL. Each check
+//! takes a fresh, empty store and panics (an assertion) when it fails.
 
+mod concurrency;
 mod spend;
 
+pub use concurrency::{
+    concurrent_leases_stay_under_the_limit, concurrent_usage_pushes_count_once,
+    concurrent_users_and_accounts_all_meet, concurrent_writes_never_skip_a_cursor,
+};
 pub use spend::{
     alert_threshold_reaches_the_manager, concurrent_reservations_never_overspend,
     leases_respect_the_window_limit, reservations_respect_the_hard_cap, usage_is_idempotent,
@@ -122,6 +127,22 @@ pub async fn conformance<S: ServerStore>(make: impl Fn() -> S) {
         (
             "concurrent_reservations_never_overspend",
             concurrent_reservations_never_overspend(Arc::new(make())).await,
+        ),
+        (
+            "concurrent_writes_never_skip_a_cursor",
+            concurrent_writes_never_skip_a_cursor(Arc::new(make())).await,
+        ),
+        (
+            "concurrent_users_and_accounts_all_meet",
+            concurrent_users_and_accounts_all_meet(Arc::new(make())).await,
+        ),
+        (
+            "concurrent_usage_pushes_count_once",
+            concurrent_usage_pushes_count_once(Arc::new(make())).await,
+        ),
+        (
+            "concurrent_leases_stay_under_the_limit",
+            concurrent_leases_stay_under_the_limit(Arc::new(make())).await,
         ),
     ] {
         if let Err(e) = result {

@@ -128,6 +128,12 @@ impl SqliteStore {
     }
 }
 
+/// The names of the embedded SQLite migrations, in order (the PostgreSQL ones must match).
+#[cfg(test)]
+pub(crate) fn migration_names() -> Vec<&'static str> {
+    migrate::MIGRATIONS.iter().map(|m| m.1).collect()
+}
+
 fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;

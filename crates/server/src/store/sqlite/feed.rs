@@ -12,18 +12,10 @@ use crate::ServerError;
 use crate::policy::{Audience, account_scope, in_audience, territory_scope};
 use crate::store::{FeedItem, FeedPage, Result};
 
-pub(super) const ME: &str = "me";
-pub(super) const ACCOUNT: &str = "account";
-pub(super) const TERRITORY: &str = "territory";
-pub(super) const BUDGET: &str = "budget";
-pub(super) const ALERT: &str = "alert";
-pub(super) const PRICE: &str = "price";
-pub(super) const LIMIT: &str = "limit";
-pub(super) const FLAG: &str = "flag";
-pub(super) const RETENTION: &str = "retention";
-
-/// Separates the parts of a compound key (price: source and endpoint; alert: team and month).
-pub(super) const SEP: char = '\u{1f}';
+use crate::store::model::feed_changes;
+pub(super) use crate::store::model::{
+    ACCOUNT, ALERT, BUDGET, FLAG, LIMIT, ME, PRICE, RETENTION, SEP, TERRITORY,
+};
 
 /// The next change sequence number.
 pub(super) fn next_seq(conn: &Connection) -> Result<u64> {
@@ -71,7 +63,7 @@ pub(super) fn fanout(
     for actor in actors {
         let now = in_audience(actor, audience);
         let before = had.get(actor.user.as_str()).copied().unwrap_or(false);
-        if (now && (force(actor) || !before)) || (!now && before) {
+        if feed_changes(now, before, force(actor)) {
             let s = match seq {
                 Some(s) => s,
                 None => *seq.insert(next_seq(conn)?),

@@ -6,7 +6,7 @@ use pf_sync::{Lease, LeaseId};
 use rusqlite::{Connection, OptionalExtension, params};
 use time::{Duration, OffsetDateTime};
 
-use super::spend::u;
+use crate::store::model::u;
 use crate::store::{Result, from_ms, to_ms};
 
 /// Grants up to `calls` calls to `source` in the current window, within the source's limit.

@@ -8,9 +8,8 @@ use std::collections::HashSet;
 use super::ctx::{parse, role, user_id};
 use super::feed::resync;
 use crate::ServerError;
+use crate::store::model::{DEFAULT_OFFLINE_ALLOWANCE, check_name};
 use crate::store::{Result, StoredToken, TokenGrant, from_ms, to_ms};
-
-const DEFAULT_OFFLINE_ALLOWANCE: u64 = 5_000_000;
 
 fn user_from_row(r: &rusqlite::Row<'_>) -> Result<User> {
     let team: Option<String> = r.get(2)?;
@@ -182,16 +181,6 @@ pub(super) fn me(conn: &Connection, id: &UserId) -> Result<Option<Me>> {
         display_name: user.display_name,
         offline_allowance_micros: allowance.map_or(DEFAULT_OFFLINE_ALLOWANCE, |a| a.max(0) as u64),
     }))
-}
-
-fn check_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 200 {
-        return Err(ServerError::Invalid(
-            "a name must be 1 to 200 characters".into(),
-        ));
-    }
-    Ok(name.to_owned())
 }
 
 pub(super) fn create_team(conn: &Connection, name: &str) -> Result<Team> {

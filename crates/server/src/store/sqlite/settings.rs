@@ -6,23 +6,11 @@ use pf_sync::{PriceEntry, RetentionPolicy, SourceLimit};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::ctx::{Ctx, json, to_json};
-use super::feed::{FLAG, LIMIT, PRICE, RETENTION, SEP, fanout, remove_item};
+use super::feed::{FLAG, LIMIT, PRICE, RETENTION, fanout, remove_item};
 use crate::ServerError;
 use crate::policy::Audience;
 use crate::store::Result;
-
-fn check_key(what: &str, v: &str) -> Result<()> {
-    if v.trim().is_empty() || v.len() > 200 || v.contains(SEP) {
-        return Err(ServerError::Invalid(format!(
-            "{what} must be 1 to 200 printable characters"
-        )));
-    }
-    Ok(())
-}
-
-fn price_key(source: &str, endpoint: &str) -> String {
-    format!("{source}{SEP}{endpoint}")
-}
+use crate::store::model::{check_key, price_key};
 
 pub(super) fn put_price(conn: &Connection, p: PriceEntry) -> Result<PriceEntry> {
     check_key("source", &p.source)?;

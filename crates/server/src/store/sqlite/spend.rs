@@ -14,15 +14,8 @@ use super::ctx::{Ctx, parse, user_id};
 use super::feed::{ALERT, BUDGET, SEP, fanout, touch_me};
 use crate::ServerError;
 use crate::policy::Audience;
+use crate::store::model::{i, u};
 use crate::store::{ReserveArgs, Result, SettleArgs, from_ms, month_of, to_ms};
-
-pub(super) fn u(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-fn i(v: u64) -> Result<i64> {
-    i64::try_from(v).map_err(|_| ServerError::Invalid(format!("amount {v} is too large")))
-}
 
 pub(super) fn put_budget(conn: &Connection, team: TeamId, b: BudgetInput) -> Result<()> {
     if b.alert_threshold_pct > 100 {
