@@ -9,6 +9,8 @@ mod support;
 
 #[path = "shell/accounts.rs"]
 mod accounts;
+#[path = "shell/admin.rs"]
+mod admin;
 #[path = "shell/brief.rs"]
 mod brief;
 #[path = "shell/enrich.rs"]

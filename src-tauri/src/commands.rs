@@ -3,6 +3,7 @@
 //! a small serialisable view. Errors cross as [`crate::CommandError`] (`{ code, message }`).
 
 pub mod accounts;
+pub mod admin;
 pub mod app;
 pub mod brief;
 pub mod enrich;

@@ -93,6 +93,13 @@ pub fn run() -> Result<(), tauri::Error> {
             commands::sync::logout,
             commands::sync::sync_now,
             commands::sync::identity,
+            commands::admin::admin_overview,
+            commands::admin::synced_org_view,
+            commands::admin::save_territory,
+            commands::admin::delete_territory,
+            commands::admin::assign_account,
+            commands::admin::save_budget,
+            commands::admin::save_flag,
         ])
         .run(tauri::generate_context!())
 }

@@ -11,9 +11,11 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+mod admin;
 mod brief;
 mod types;
 
+pub use admin::*;
 pub use brief::*;
 pub use types::*;
 

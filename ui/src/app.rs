@@ -5,7 +5,8 @@
 //! a finished sync) are handled here.
 //!
 //! Feature flags come from the sync server, evaluated per user (the same answer on every
-//! machine): the Ops page shows unless flag `ops_page` is off for the user.
+//! machine): the Ops page shows unless flag `ops_page` is off for the user. The Admin page shows
+//! for admins and managers only.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +16,7 @@ use crate::components::progress::ProgressBar;
 use crate::components::states::ErrorState;
 use crate::components::toast::{ToastHost, provide_toasts};
 use crate::pages::accounts::AccountsPage;
+use crate::pages::admin::AdminPage;
 use crate::pages::brief::BriefPage;
 use crate::pages::ops::OpsPage;
 use crate::pages::search::{SearchPage, SearchPalette};
@@ -120,6 +122,14 @@ pub fn App() -> impl IntoView {
 
     let ready = move || status.with(|s| s.as_ref().is_some_and(|s| s.store == "ready"));
     let ops_on = move || status.with(|s| s.as_ref().is_none_or(|s| s.feature(OPS_PAGE_FLAG)));
+    // The Admin page is for admins and managers; the server checks every write anyway.
+    let admin_on = move || {
+        status.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.role.as_deref())
+                .is_some_and(|r| r == "admin" || r == "manager")
+        })
+    };
     let failed = move || {
         status.with(|s| {
             s.as_ref()
@@ -175,6 +185,9 @@ pub fn App() -> impl IntoView {
                     <Show when=ops_on>
                         <NavLink target=Route::Ops id="nav-ops" />
                     </Show>
+                    <Show when=admin_on>
+                        <NavLink target=Route::Admin id="nav-admin" />
+                    </Show>
                 </nav>
                 <main class="content">
                     {move || {
@@ -192,6 +205,8 @@ pub fn App() -> impl IntoView {
                             Route::Settings => view! { <SettingsPage /> }.into_any(),
                             Route::Ops if ops_on() => view! { <OpsPage /> }.into_any(),
                             Route::Ops => view! { <AccountsPage /> }.into_any(),
+                            Route::Admin if admin_on() => view! { <AdminPage /> }.into_any(),
+                            Route::Admin => view! { <AccountsPage /> }.into_any(),
                         }
                     }}
                 </main>

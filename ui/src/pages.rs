@@ -1,6 +1,7 @@
 //! One file per page of the app.
 
 pub mod accounts;
+pub mod admin;
 pub mod brief;
 pub mod ops;
 pub mod search;

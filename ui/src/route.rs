@@ -14,6 +14,8 @@ pub enum Route {
     Usage,
     Settings,
     Ops,
+    /// Territories, assignments, budgets and flags (admins and managers).
+    Admin,
 }
 
 impl Route {
@@ -26,6 +28,7 @@ impl Route {
             Route::Usage => "Usage & budget",
             Route::Settings => "Settings",
             Route::Ops => "Ops",
+            Route::Admin => "Admin",
         }
     }
 
@@ -38,6 +41,7 @@ impl Route {
             Route::Usage => "usage",
             Route::Settings => "settings",
             Route::Ops => "ops",
+            Route::Admin => "admin",
         }
     }
 }

@@ -27,6 +27,8 @@ pub struct AccountRow {
     pub score: Option<u32>,
     pub priority: Option<String>,
     pub search_provider: Option<String>,
+    /// The territory the sync server put the account in.
+    pub territory: Option<String>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub last_enriched: Option<time::OffsetDateTime>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -46,6 +48,7 @@ impl From<&Account> for AccountRow {
             score: None,
             priority: None,
             search_provider: None,
+            territory: account.territory.clone(),
             last_enriched: None,
             matched: None,
             snippet: None,

@@ -94,6 +94,9 @@ pub struct AccountRow {
     /// The site-search vendor detected (M03), e.g. `Elasticsearch`.
     #[serde(default)]
     pub search_provider: Option<String>,
+    /// The territory the sync server put the account in.
+    #[serde(default)]
+    pub territory: Option<String>,
     /// When any module last ran for it.
     #[serde(default)]
     pub last_enriched: Option<String>,

@@ -9,7 +9,8 @@
 //!
 //! Stable hooks for the WebDriver test: `#search`, `#count` (with `data-count`), `#error` (with
 //! `data-code`), `table#accounts` (with `data-ready`), `tbody tr[data-domain]`, row checkboxes
-//! `input.select-row[data-domain]`, `#enrich-selected`, `#import-open`, filters `#filter-priority`.
+//! `input.select-row[data-domain]`, `#enrich-selected`, `#import-open`, filters `#filter-priority`
+//! and `#filter-territory` (the synced territories).
 
 use std::time::Duration;
 

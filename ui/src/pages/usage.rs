@@ -6,14 +6,14 @@
 //!
 //! Hooks: `section#usage[data-ready]`, `#usage-refresh`, `#usage-total[data-micros]`,
 //! `#usage-calls`, `.budget[data-state]`, `#usage-by-source`, `#usage-by-day`, `#usage-by-user`
-//! (bars `[data-key]`), `table#usage-table` (sources and users, `tr[data-group][data-key]`),
+//! (bars `[data-key]`), `#team-budget[data-micros]` (the team's budget, logged in to a server), `table#usage-table` (sources and users, `tr[data-group][data-key]`),
 //! `details#usage-days` with `table#usage-day-table` (days with calls), `#usage-empty`,
 //! `#usage-error[data-code]`.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, ApiError, UsageBucket, UsageView};
+use crate::api::{self, ApiError, BudgetView, UsageBucket, UsageView};
 use crate::components::chart::{BarChart, BudgetBar, usd, usd_f64};
 use crate::components::source_badges::source_name;
 use crate::components::states::{EmptyState, ErrorState, Skeleton};
@@ -24,6 +24,8 @@ struct UsageState {
     error: RwSignal<Option<ApiError>>,
     loading: RwSignal<bool>,
     latest: StoredValue<u64>,
+    /// The team's budget on the sync server, from the last sync (logged in only).
+    team: RwSignal<Option<BudgetView>>,
 }
 
 impl UsageState {
@@ -33,6 +35,7 @@ impl UsageState {
             error: RwSignal::new(None),
             loading: RwSignal::new(true),
             latest: StoredValue::new(0),
+            team: RwSignal::new(None),
         }
     }
 
@@ -47,9 +50,11 @@ impl UsageState {
         self.loading.set(true);
         spawn_local(async move {
             let result = api::usage_summary().await;
+            let team = api::synced_org().await.ok().and_then(|o| o.team_budget);
             if self.latest.try_get_value() != Some(ticket) {
                 return;
             }
+            self.team.set(team);
             match result {
                 Ok(view) => {
                     self.data.set(Some(view));
@@ -122,7 +127,28 @@ pub fn UsagePage() -> impl IntoView {
                 })
             }}
             {move || state.data.get().map(|view| view! { <UsageBody view /> })}
+            // After the laptop's own budget, so `.budget` still finds that one first.
+            {move || state.team.get().map(|budget| view! { <TeamBudget budget /> })}
         </section>
+    }
+}
+
+/// The team's month on the sync server: spent (and held) against the team's limit.
+#[component]
+fn TeamBudget(budget: BudgetView) -> impl IntoView {
+    let threshold = f64::from(budget.alert_threshold_pct) / 100.0;
+    let used = budget.spent_micros.saturating_add(budget.reserved_micros);
+    let cap = format!(
+        "Hard cap {} · {}",
+        usd(budget.hard_cap_micros),
+        budget.month
+    );
+    view! {
+        <div id="team-budget" class="card stat-card budget-card" data-team=budget.team.clone() data-micros=used.to_string()>
+            <p class="stat-label">"Team budget"</p>
+            <BudgetBar spent_micros=used limit_micros=Some(budget.monthly_limit_micros) threshold />
+            <p class="stat-sub">{cap}</p>
+        </div>
     }
 }
 

@@ -40,6 +40,8 @@ pub struct Filters {
     pub provider: String,
     pub region: String,
     pub segment: String,
+    /// A territory's name (from the sync server).
+    pub territory: String,
 }
 
 impl Filters {
@@ -55,6 +57,7 @@ impl Filters {
             && is(&self.provider, &row.search_provider)
             && is(&self.region, &row.region)
             && is(&self.segment, &row.segment)
+            && is(&self.territory, &row.territory)
     }
 }
 
@@ -126,12 +129,26 @@ pub fn FilterBar(rows: RwSignal<Vec<AccountRow>>, filters: RwSignal<Filters>) ->
         Signal::derive(move || rows.with(|r| distinct(r, |a| a.search_provider.clone())));
     let regions = Signal::derive(move || rows.with(|r| distinct(r, |a| a.region.clone())));
     let segments = Signal::derive(move || rows.with(|r| distinct(r, |a| a.segment.clone())));
+    // Territories: the synced ones, and any an account names.
+    let synced = RwSignal::new(Vec::<String>::new());
+    leptos::task::spawn_local(async move {
+        if let Ok(org) = crate::api::synced_org().await {
+            synced.set(org.territories);
+        }
+    });
+    let territories = Signal::derive(move || {
+        let mut all: BTreeSet<String> =
+            rows.with(|r| distinct(r, |a| a.territory.clone()).into_iter().collect());
+        synced.with(|s| all.extend(s.iter().cloned()));
+        all.into_iter().collect::<Vec<_>>()
+    });
     view! {
         <div class="filter-bar" role="group" aria-label="Filters">
             {select("filter-priority", "Priority", priorities, |f, v| f.priority = v, |f| f.priority.clone())}
             {select("filter-provider", "Search provider", providers, |f, v| f.provider = v, |f| f.provider.clone())}
             {select("filter-region", "Region", regions, |f, v| f.region = v, |f| f.region.clone())}
             {select("filter-segment", "Segment", segments, |f, v| f.segment = v, |f| f.segment.clone())}
+            {select("filter-territory", "Territory", territories, |f, v| f.territory = v, |f| f.territory.clone())}
         </div>
     }
 }
