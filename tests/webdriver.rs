@@ -14,6 +14,7 @@
 //! `xvfb-run -a cargo test -p partnerforge-desktop --features custom-protocol --test webdriver
 //! -- --include-ignored`.
 
+mod admin_page;
 mod desktop;
 mod journey;
 

@@ -18,6 +18,8 @@ mod route;
 mod unlock;
 // Pure helpers: also built on the host, where only their tests use them.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+mod forms;
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 mod text;
 
 #[cfg(target_arch = "wasm32")]
