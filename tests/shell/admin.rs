@@ -195,3 +195,45 @@ async fn an_ae_is_refused_admin_writes_with_perm_denied() {
         "perm.denied"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_team_crossing_its_alert_threshold_reaches_the_managers_app() {
+    let (server, org, shell) = logged_in("manager@a.test").await;
+    let session = shell.session();
+    server
+        .client(&org.tokens["admin@a.test"])
+        .expect("admin")
+        .put_budget(org.team_a, &budget())
+        .await
+        .expect("budget");
+    // An AE of the team spends 80% of the 500 USD limit (the threshold is 75%).
+    let ae = server.client(&org.tokens["ae@a.test"]).expect("ae");
+    let reservation = ae
+        .reserve(&pf_sync::ReserveRequest {
+            source: "builtwith".into(),
+            endpoint: "domain-api".into(),
+            calls: 1,
+            amount_micros: Some(400_000_000),
+            account: None,
+            ttl_secs: None,
+        })
+        .await
+        .expect("reserve");
+    ae.commit(&pf_sync::CommitRequest {
+        reservation: reservation.id,
+        actual_micros: 400_000_000,
+    })
+    .await
+    .expect("commit");
+
+    sync::run_once(&shell.state)
+        .await
+        .expect("sync")
+        .expect("configured");
+    let synced = admin::synced_org(&session).expect("synced org");
+    assert_eq!(synced.budget_alerts.len(), 1, "{synced:?}");
+    let alert = &synced.budget_alerts[0];
+    assert_eq!(alert.team, org.team_a);
+    assert_eq!(alert.threshold_pct, 75);
+    assert!(alert.spent_micros >= 375_000_000, "{alert:?}");
+}

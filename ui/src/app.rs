@@ -65,6 +65,21 @@ pub fn App() -> impl IntoView {
     provide_context(StatusHandle {
         reload: Callback::new(move |()| load_status()),
     });
+    // Budget alerts the server sent this manager: a toast once per alert and app run.
+    let alerts_seen = StoredValue::new(std::collections::BTreeSet::<String>::new());
+    api::listen::<SyncReport>(api::events::SYNCED, move |_| {
+        spawn_local(async move {
+            let Ok(org) = api::synced_org().await else {
+                return;
+            };
+            for alert in org.budget_alerts {
+                let key = format!("{}/{}", alert.team, alert.month);
+                if alerts_seen.try_update_value(|seen| seen.insert(key)) == Some(true) {
+                    toasts.info(alert.text());
+                }
+            }
+        });
+    });
     api::listen::<SyncReport>(api::events::SYNCED, move |r| {
         if r.applied > 0 || r.removed > 0 {
             toasts.info(format!(

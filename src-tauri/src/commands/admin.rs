@@ -34,6 +34,8 @@ pub struct AdminOverview {
 pub struct SyncedOrg {
     pub territories: Vec<String>,
     pub team_budget: Option<BudgetView>,
+    /// This month's budget alerts the server sent (a manager's teams crossing their threshold).
+    pub budget_alerts: Vec<pf_sync::BudgetAlert>,
 }
 
 fn refused(e: SyncError) -> CommandError {
@@ -100,11 +102,21 @@ pub fn synced_org(session: &Session) -> Result<SyncedOrg, CommandError> {
                 Some(team) => s.synced_item(pf_client::convert::kind::BUDGET, team)?,
                 None => None,
             };
-            Ok((territories, budget))
+            let alerts = s.synced_items(pf_client::convert::kind::BUDGET_ALERT)?;
+            Ok((territories, budget, alerts))
         })
-        .map(|(territories, budget)| SyncedOrg {
-            territories,
-            team_budget: budget.and_then(|b| serde_json::from_value(b).ok()),
+        .map(|(territories, budget, alerts)| {
+            let now = time::OffsetDateTime::now_utc();
+            let month = format!("{}-{:02}", now.year(), u8::from(now.month()));
+            SyncedOrg {
+                territories,
+                team_budget: budget.and_then(|b| serde_json::from_value(b).ok()),
+                budget_alerts: alerts
+                    .into_iter()
+                    .filter_map(|(_, v)| serde_json::from_value::<pf_sync::BudgetAlert>(v).ok())
+                    .filter(|a| a.month == month)
+                    .collect(),
+            }
         })
 }
 

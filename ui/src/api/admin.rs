@@ -132,6 +132,34 @@ pub struct SyncedOrg {
     pub territories: Vec<String>,
     #[serde(default)]
     pub team_budget: Option<BudgetView>,
+    /// This month's budget alerts from the server (a manager's teams past their threshold).
+    #[serde(default)]
+    pub budget_alerts: Vec<BudgetAlert>,
+}
+
+/// A team crossed its alert threshold (sent to its managers).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct BudgetAlert {
+    pub team: String,
+    pub month: String,
+    pub spent_micros: u64,
+    pub monthly_limit_micros: u64,
+    pub threshold_pct: u8,
+    pub at: String,
+}
+
+impl BudgetAlert {
+    /// `Team sales-west passed 80% of its monthly budget: $812.00 of $1,000.00.`
+    pub fn text(&self) -> String {
+        let usd = |m: u64| format!("${:.2}", m as f64 / 1e6);
+        format!(
+            "Team {} passed {}% of its monthly budget: {} of {}.",
+            self.team,
+            self.threshold_pct,
+            usd(self.spent_micros),
+            usd(self.monthly_limit_micros)
+        )
+    }
 }
 
 pub async fn admin_overview() -> Result<AdminOverview, ApiError> {

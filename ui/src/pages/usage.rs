@@ -26,6 +26,8 @@ struct UsageState {
     latest: StoredValue<u64>,
     /// The team's budget on the sync server, from the last sync (logged in only).
     team: RwSignal<Option<BudgetView>>,
+    /// This month's budget alerts the server sent to this manager.
+    alerts: RwSignal<Vec<api::BudgetAlert>>,
 }
 
 impl UsageState {
@@ -36,6 +38,7 @@ impl UsageState {
             loading: RwSignal::new(true),
             latest: StoredValue::new(0),
             team: RwSignal::new(None),
+            alerts: RwSignal::new(Vec::new()),
         }
     }
 
@@ -50,11 +53,12 @@ impl UsageState {
         self.loading.set(true);
         spawn_local(async move {
             let result = api::usage_summary().await;
-            let team = api::synced_org().await.ok().and_then(|o| o.team_budget);
+            let org = api::synced_org().await.ok().unwrap_or_default();
             if self.latest.try_get_value() != Some(ticket) {
                 return;
             }
-            self.team.set(team);
+            self.team.set(org.team_budget);
+            self.alerts.set(org.budget_alerts);
             match result {
                 Ok(view) => {
                     self.data.set(Some(view));
@@ -128,6 +132,11 @@ pub fn UsagePage() -> impl IntoView {
             }}
             {move || state.data.get().map(|view| view! { <UsageBody view /> })}
             // After the laptop's own budget, so `.budget` still finds that one first.
+            {move || state.alerts.get().into_iter().map(|a| view! {
+                <div class="banner banner-warning budget-alert" role="alert" data-team=a.team.clone()>
+                    <span class="banner-message">{a.text()}</span>
+                </div>
+            }).collect::<Vec<_>>()}
             {move || state.team.get().map(|budget| view! { <TeamBudget budget /> })}
         </section>
     }
