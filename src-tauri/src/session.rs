@@ -1,11 +1,12 @@
 //! An open store and the engine over it. The engine is rebuilt when settings, API keys or the
 //! sync server change (it reads them once); the store stays open. With a sync server configured
-//! the engine's budget guard is `pf_client::ServerMeter`.
+//! the engine's budget guard is `pf_client::ServerMeter`, and the server's prices and module
+//! flags apply (`pf_client::ServerPolicy`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use pf_client::{Identity, MeterSettings, ServerMeter};
+use pf_client::{Identity, MeterSettings, ServerMeter, ServerPolicy};
 use pf_engine::{Config, Engine, EventBus, Meter, Registry};
 use pf_store::Store;
 use pf_sync::SyncClient;
@@ -196,6 +197,13 @@ impl Session {
         Ok(())
     }
 
+    /// The server's prices and module flags as the store has them now (what the next engine
+    /// applies).
+    pub fn server_policy(&self) -> Result<ServerPolicy, CommandError> {
+        let store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        Ok(ServerPolicy::read(&store)?)
+    }
+
     /// The configured server and who the user is there.
     pub fn identity(&self) -> Result<Option<Identity>, CommandError> {
         let store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
@@ -263,6 +271,12 @@ fn build_engine(
     meter: Option<Arc<dyn Meter>>,
 ) -> Result<Arc<Engine>, CommandError> {
     let mut config = config.clone();
+    // Logged in: the server's prices and module flags apply.
+    let policy = {
+        let store = store.lock().unwrap_or_else(PoisonError::into_inner);
+        ServerPolicy::read(&store)?
+    };
+    policy.apply_prices(&mut config);
     if let Some(demo) = demo {
         for source in pf_engine::sources::builtin() {
             let id = source.descriptor().id.clone();
@@ -273,14 +287,14 @@ fn build_engine(
         }
         config.set("user", DEMO_USER)?;
     }
-    let mut engine = Engine::with_meter(
+    let mut engine = policy.apply_to_engine(Engine::with_meter(
         store.clone(),
         &config,
         pf_engine::sources::configured(&config)?,
         Registry::configured(&config)?,
         events.clone(),
         meter,
-    )?;
+    )?);
     if demo.is_some() {
         let ids: Vec<_> = engine.source_ids().cloned().collect();
         for id in ids {

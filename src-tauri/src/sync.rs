@@ -1,8 +1,9 @@
 //! The sync loop: with a server configured and the network up, one sync round every
 //! [`SYNC_EVERY`] and right after the network returns or a login; each round's report goes to
 //! the window as [`events::SYNCED`], and lists reload when accounts changed. One round at a time
-//! (the loop and "Sync now" share a gate). An unreachable server is not an error worth more than
-//! a log line: the next round tries again, and paid calls use the offline allowance meanwhile.
+//! (the loop and "Sync now" share a gate). A round that changed the server's prices or module
+//! flags rebuilds the engine. An unreachable server is not an error worth more than a log line:
+//! the next round tries again, and paid calls use the offline allowance meanwhile.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,7 +22,15 @@ pub async fn run_once(state: &AppState) -> Result<Option<SyncReport>, CommandErr
         return Ok(None);
     };
     let _one_at_a_time = state.sync_gate.lock().await;
+    let before = session.server_policy()?;
     let report = pf_client::sync_once(&session.store, &client).await?;
+    if session.server_policy()? != before
+        && let Err(err) = session.rebuild_engine()
+    {
+        // New prices or module flags are read when the engine is built; a configuration that
+        // makes no engine is already shown where enrichment is asked for.
+        tracing::warn!(code = %err.code, "engine not rebuilt after sync: {}", err.message);
+    }
     let emitter = state.emitter();
     events::emit(&*emitter, events::SYNCED, &report);
     if report.applied > 0 || report.removed > 0 {

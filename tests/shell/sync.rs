@@ -181,3 +181,68 @@ async fn a_remembered_token_survives_a_restart_through_the_keyring() {
             .is_none()
     );
 }
+
+/// What the engine would pay the website source for `module` on a new domain.
+fn website_estimate(shell: &Shell, module: pf_core::ModuleId) -> u64 {
+    let engine = shell.session().engine().expect("engine");
+    let domain = pf_core::Domain::parse("brand-new-prospect.com").expect("domain");
+    engine
+        .estimate(&[domain], Some(&[module]), false)
+        .expect("estimate")
+        .by_source
+        .iter()
+        .filter(|s| s.source.as_str() == "website")
+        .map(|s| s.cost_micros)
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sync_that_brings_prices_and_module_flags_rebuilds_the_engine_with_them() {
+    use pf_core::ModuleId;
+    let (server, org) = org().await;
+    let admin = server.client(&org.tokens["admin@a.test"]).expect("admin");
+    admin
+        .put_price(&pf_sync::PriceEntry {
+            source: "website".into(),
+            endpoint: "homepage".into(),
+            price_micros: 7_000,
+        })
+        .await
+        .expect("price");
+    admin
+        .put_flag(&FlagInput {
+            key: "module.M02".into(),
+            enabled: false,
+            rollout_percent: 100,
+            allowed_users: vec![],
+            allowed_teams: vec![],
+        })
+        .await
+        .expect("flag");
+    let shell = Shell::new(&[]);
+    sync_cmd::log_in(
+        &shell.session(),
+        &server.url(),
+        &org.tokens["ae@a.test"],
+        false,
+    )
+    .await
+    .expect("login");
+    assert_eq!(
+        website_estimate(&shell, ModuleId::DOMAIN_FAMILY),
+        0,
+        "free before the sync"
+    );
+
+    sync::run_once(&shell.state).await.expect("sync");
+    assert_eq!(
+        website_estimate(&shell, ModuleId::DOMAIN_FAMILY),
+        7_000,
+        "the server's price"
+    );
+    assert_eq!(
+        website_estimate(&shell, ModuleId::TECH_STACK),
+        0,
+        "M02 is off for this user, so nothing is paid for it"
+    );
+}

@@ -1,7 +1,8 @@
 //! Building the engine for a command, and `--demo`: the mock APIs started in-process with every
 //! source pointed at them and demo keys in memory, so a newcomer without keys or network sees
 //! the whole flow. Everything printed in demo mode says it is demo data. With a sync server
-//! configured (`partnerforge login`), the engine's budget guard is the server's.
+//! configured (`partnerforge login`), the engine's budget guard is the server's, and so are its
+//! prices and the module flags (`pf_client::ServerPolicy`).
 
 use anyhow::{Context, Result};
 use pf_client::{MeterSettings, ServerMeter};
@@ -48,17 +49,20 @@ where
         } else {
             None
         };
+        // Logged in: the server's prices and module flags apply.
+        let policy = pf_client::ServerPolicy::read(&store)?;
+        policy.apply_prices(&mut config);
         let store = Arc::new(Mutex::new(store));
         let events = EventBus::default();
         let meter = server_meter(&store, &events)?;
-        let mut engine = Engine::with_meter(
+        let mut engine = policy.apply_to_engine(Engine::with_meter(
             store,
             &config,
             pf_engine::sources::configured(&config)?,
             Registry::configured(&config)?,
             events,
             meter,
-        )?;
+        )?);
         if mock.is_some() {
             let ids: Vec<_> = engine.source_ids().cloned().collect();
             for id in ids {

@@ -1,6 +1,7 @@
-//! `partnerforge login`, `sync`, `logout`, and `enrich` with a sync server configured, against
-//! an in-process `pf-server`. The token comes from `PARTNERFORGE_SYNC_TOKEN` (no keyring needed),
-//! except in the keyring test, which `scripts/test.sh` runs inside a keyring session.
+//! `partnerforge login`, `sync`, `logout`, and `enrich` with a sync server configured (its
+//! budget, prices and module flags), against an in-process `pf-server`. The token comes from
+//! `PARTNERFORGE_SYNC_TOKEN` (no keyring needed), except in the keyring test, which
+//! `scripts/test.sh` runs inside a keyring session.
 
 use pf_server::testing::{Org, TestServer, seed_org};
 use pf_sync::BudgetInput;
@@ -155,6 +156,61 @@ async fn enrich_with_a_server_spends_from_the_team_budget_and_sync_pushes_the_us
         local,
         "pushing reserved calls does not count them again"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enrich_uses_the_servers_price_and_skips_a_module_its_flag_turns_off() {
+    let (server, org) = org().await;
+    let admin = server.client(&org.tokens["admin@a.test"]).expect("admin");
+    admin
+        .put_price(&pf_sync::PriceEntry {
+            source: "builtwith".into(),
+            endpoint: "domain-api".into(),
+            price_micros: 40_000,
+        })
+        .await
+        .expect("price");
+    admin
+        .put_flag(&pf_sync::FlagInput {
+            key: "module.M03".into(),
+            enabled: false,
+            rollout_percent: 100,
+            allowed_users: vec![],
+            allowed_teams: vec![],
+        })
+        .await
+        .expect("flag");
+    let dir = tempfile::tempdir().expect("dir");
+    let token = org.tokens["ae@a.test"].as_str();
+    ok(&run(
+        dir.path(),
+        Some(token),
+        &["--demo", "login", &server.url()],
+    ));
+    ok(&run(dir.path(), Some(token), &["--demo", "sync"]));
+    let report = json(&run(
+        dir.path(),
+        Some(token),
+        &[
+            "--demo",
+            "enrich",
+            "zalando.de",
+            "--modules",
+            "M02,M03",
+            "--json",
+        ],
+    ));
+    let m03 = &report["domains"][0]["modules"]["M03"];
+    assert_eq!(m03["outcome"], "skipped", "{report}");
+    assert_eq!(m03["detail"], "disabled by feature flag module.M03");
+    let usage = json(&run(dir.path(), None, &["--demo", "usage", "--json"]));
+    let lookups = &usage["by_endpoint"]["builtwith/domain-api"];
+    assert_eq!(lookups["calls"], 1, "{usage}");
+    assert_eq!(
+        lookups["cost_micros"], 40_000,
+        "the server's price: {usage}"
+    );
+    assert!(usage["by_source"].get("similarweb").is_none(), "{usage}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,7 +5,8 @@
 //! in one transaction, push the usage outbox exactly once, retry unconfirmed budget settlements,
 //! refresh `/v1/me`), the flags the server evaluated for the user ([`flags`]), and
 //! [`ServerMeter`], the engine's budget guard and rate limiter backed by the server's
-//! reservations and leases, with the offline allowance when the server cannot be reached.
+//! reservations and leases, with the offline allowance when the server cannot be reached, and
+//! [`ServerPolicy`], the server's prices and module flags applied where the engine is built.
 //!
 //! The dependency arrow stays `core <- store, engine, sync <- client <- cli, desktop`: the
 //! engine knows only its `Meter` trait; the store knows nothing of the wire types (this crate
@@ -17,11 +18,13 @@ pub mod convert;
 mod error;
 pub mod login;
 pub mod meter;
+pub mod policy;
 pub mod sync;
 
 pub use error::ClientError;
 pub use login::{Identity, connect, flags, identity, login, logout, token};
 pub use meter::{MeterSettings, ServerMeter};
+pub use policy::{ServerPolicy, disabled_modules};
 pub use sync::{SyncReport, sync_once};
 
 /// The environment variable that supplies the sync token where no keyring is (CI, servers);

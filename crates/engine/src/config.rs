@@ -5,6 +5,7 @@
 //! enabled,user_agent,price.<endpoint>}`, `modules.<Mxx>.{policy,sources,freshness_days}`, and
 //! `conflicts.<field>` (`trust`, `newest` or `manual`) for how a field's conflicts are resolved.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::EngineError;
@@ -80,11 +81,13 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The configuration file plus environment overrides.
+/// The configuration file plus environment overrides, plus values set for this process only
+/// ([`Config::override_value`]: what the sync server decides), which win over both.
 #[derive(Debug, Clone)]
 pub struct Config {
     path: PathBuf,
     table: toml::Table,
+    overrides: BTreeMap<String, String>,
 }
 
 /// The environment variable that overrides `key`.
@@ -158,7 +161,11 @@ impl Config {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
             Err(e) => return Err(EngineError::Config(format!("{}: {e}", path.display()))),
         };
-        Ok(Self { path, table })
+        Ok(Self {
+            path,
+            table,
+            overrides: BTreeMap::new(),
+        })
     }
 
     /// An empty configuration that is never saved (tests, the demo).
@@ -166,6 +173,7 @@ impl Config {
         Self {
             path: PathBuf::new(),
             table: toml::Table::new(),
+            overrides: BTreeMap::new(),
         }
     }
 
@@ -183,8 +191,12 @@ impl Config {
         Some(v)
     }
 
-    /// The effective value: environment, else file, else the documented default.
+    /// The effective value: an override, else environment, else file, else the documented
+    /// default.
     pub fn get(&self, key: &str) -> Option<String> {
+        if let Some(v) = self.overrides.get(key) {
+            return Some(v.clone());
+        }
         if let Ok(v) = std::env::var(env_name(key)) {
             return Some(v);
         }
@@ -246,6 +258,16 @@ impl Config {
             })?;
         }
         t.insert((*last).to_owned(), parse_value(raw));
+        Ok(())
+    }
+
+    /// Sets a key for this process only, above the environment and the file; never saved (the
+    /// sync server's price list). Unknown keys are refused.
+    pub fn override_value(&mut self, key: &str, value: &str) -> Result<(), EngineError> {
+        if !valid_key(key) {
+            return Err(EngineError::Config(format!("unknown key `{key}`")));
+        }
+        self.overrides.insert(key.to_owned(), value.to_owned());
         Ok(())
     }
 
@@ -344,6 +366,27 @@ mod tests {
         c.set("notifications.enabled", "sometimes")
             .expect("stored as text");
         assert!(c.get_parsed::<bool>("notifications.enabled", true).is_err());
+    }
+
+    #[test]
+    fn overrides_win_and_are_never_saved() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut c = Config::load(dir.path()).expect("load");
+        c.set("sources.builtwith.price.domain-api", "0.1")
+            .expect("set");
+        c.override_value("sources.builtwith.price.domain-api", "0.04")
+            .expect("a price key");
+        assert!(c.override_value("sources.builtwith.colour", "red").is_err());
+        assert_eq!(
+            c.get("sources.builtwith.price.domain-api").as_deref(),
+            Some("0.04")
+        );
+        c.save().expect("save");
+        let c = Config::load(dir.path()).expect("reload");
+        assert_eq!(
+            c.get("sources.builtwith.price.domain-api").as_deref(),
+            Some("0.1")
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! registry and the event bus, put together from [`Config`] over one store. The shell and the
 //! CLI talk to this.
 
-use pf_core::SourceId;
+use pf_core::{ModuleId, SourceId};
 use pf_store::Store;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -33,7 +33,9 @@ pub struct Engine {
     pub(crate) sources: BTreeMap<SourceId, Arc<dyn Source>>,
     pub(crate) configs: BTreeMap<SourceId, SourceConfig>,
     pub(crate) trust: BTreeMap<SourceId, f64>,
-    pub(crate) plans: BTreeMap<pf_core::ModuleId, ModulePlan>,
+    pub(crate) plans: BTreeMap<ModuleId, ModulePlan>,
+    /// Modules turned off, with why ([`Engine::with_disabled_modules`]).
+    pub(crate) disabled: BTreeMap<ModuleId, String>,
     pub(crate) gateway: Gateway,
     pub(crate) meter: Arc<dyn Meter>,
     pub(crate) settings: EngineSettings,
@@ -207,6 +209,7 @@ impl Engine {
             configs,
             trust,
             plans,
+            disabled: BTreeMap::new(),
             gateway,
             meter,
             settings,
@@ -220,6 +223,15 @@ impl Engine {
         if let Some(c) = self.configs.get_mut(source) {
             c.api_key = Some(zeroize::Zeroizing::new(key.to_owned()));
         }
+        self
+    }
+
+    /// Turns modules off for this engine (e.g. by the sync server's feature flags): `enrich`
+    /// reports each as `Skipped(why)` without calling its sources and passes no result of it on,
+    /// so the modules that need it run as after any module that gave nothing; `estimate` does
+    /// not count it.
+    pub fn with_disabled_modules(mut self, disabled: BTreeMap<ModuleId, String>) -> Self {
+        self.disabled = disabled;
         self
     }
 

@@ -2,12 +2,12 @@
 //! the same domains, modules and `force`, priced with the configured prices, and what is left
 //! of the month's budget.
 //!
-//! It walks the job as the orchestrator does: the wanted modules (and what they need) wave by
-//! wave; a module whose stored result is younger than its freshness limit is reused without
-//! any call unless `force`; a module that runs asks its sources in its plan's order, and a
-//! source is called at most once per domain, unless its kept answer is younger than the asking
-//! module's freshness limit (never reused with `force`). Each call of a source is one call per
-//! endpoint in [`crate::Source::planned_calls`].
+//! It walks the job as the orchestrator does: the wanted modules (and what they need) wave by wave,
+//! without the disabled ones; a module whose stored result is younger than its freshness limit is
+//! reused without any call unless `force`; a module that runs asks its sources in its plan's order,
+//! and a source is called at most once per domain, unless its kept answer is younger than the
+//! asking module's freshness limit (never reused with `force`). Each call of a source is one call
+//! per endpoint in [`crate::Source::planned_calls`].
 //!
 //! Where the outcome depends on what providers answer, the estimate errs on the side of paying:
 //! it assumes every call is answered (none refused by the breaker, none a free miss, one page of
@@ -132,7 +132,8 @@ impl Engine {
         // Per source, the shortest freshness limit of the modules that reach it.
         let mut reached: BTreeMap<SourceId, time::Duration> = BTreeMap::new();
         for wave in self.registry.waves() {
-            for id in wave.iter().filter(|m| wanted.contains(m)) {
+            let runs = |m: &&ModuleId| wanted.contains(*m) && !self.disabled.contains_key(*m);
+            for id in wave.iter().filter(runs) {
                 let Some(plan) = self.plans.get(id) else {
                     continue;
                 };

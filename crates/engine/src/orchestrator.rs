@@ -254,6 +254,9 @@ impl Engine {
         held: Option<&CheckpointState>,
         fetcher: &Fetcher,
     ) -> Result<(ModuleOutcome, Option<Intelligence>), EngineError> {
+        if let Some(why) = self.disabled.get(&id) {
+            return Ok((ModuleOutcome::Skipped(why.clone()), None));
+        }
         let module = self
             .registry
             .get(id)
