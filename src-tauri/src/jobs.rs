@@ -94,6 +94,18 @@ pub fn start(
         "force": force,
     });
     session.with_store(|s| s.start_job(&job, &record))?;
+    Ok(spawn(state, engine, job, domains, force))
+}
+
+/// Marks a recorded job as running in this process and runs it on the async runtime; answers
+/// its id.
+fn spawn(
+    state: &Arc<AppState>,
+    engine: Arc<pf_engine::Engine>,
+    job: JobId,
+    domains: Vec<Domain>,
+    force: bool,
+) -> String {
     let id = job.as_str().to_owned();
     state
         .running
@@ -108,7 +120,7 @@ pub fn start(
     };
     let state = state.clone();
     tauri::async_runtime::spawn(async move { run(state, engine, req).await });
-    Ok(id)
+    id
 }
 
 async fn run(state: Arc<AppState>, engine: Arc<pf_engine::Engine>, req: JobRequest) {
@@ -229,20 +241,6 @@ pub fn resume_unfinished(state: &Arc<AppState>) -> Result<Option<String>, Comman
         return Ok(None);
     }
     let engine = session.engine()?;
-    let id = job.id.as_str().to_owned();
-    tracing::info!(job = %id, domains = domains.len(), "resuming an interrupted enrichment");
-    state
-        .running
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .push(id.clone());
-    let req = JobRequest {
-        job: job.id,
-        domains,
-        modules: None,
-        force,
-    };
-    let state = state.clone();
-    tauri::async_runtime::spawn(async move { run(state, engine, req).await });
-    Ok(Some(id))
+    tracing::info!(job = %job.id.as_str(), domains = domains.len(), "resuming an interrupted enrichment");
+    Ok(Some(spawn(state, engine, job.id, domains, force)))
 }

@@ -30,6 +30,21 @@ use crate::unlock::UnlockDialog;
 #[derive(Clone, Copy)]
 pub struct AccountsChanged(pub RwSignal<u64>);
 
+/// Runs `reload` each time accounts change after the calling page was created; the watch ends
+/// with the page.
+pub fn on_accounts_changed(reload: impl Fn() + 'static) {
+    if let Some(AccountsChanged(changed)) = use_context::<AccountsChanged>() {
+        // The first run only subscribes.
+        Effect::new(move |seen: Option<u64>| {
+            let now = changed.get();
+            if seen.is_some_and(|s| s != now) {
+                reload();
+            }
+            now
+        });
+    }
+}
+
 /// Has the app read its status again (a page logged in or out of the sync server).
 #[derive(Clone, Copy)]
 pub struct StatusHandle {

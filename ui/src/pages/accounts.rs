@@ -23,7 +23,6 @@ mod table;
 use std::collections::BTreeSet;
 
 use crate::api::{self, AccountRow, ApiError};
-use crate::app::AccountsChanged;
 use crate::components::toast::use_toasts;
 use crate::text::count_label;
 use import::ImportDialog;
@@ -132,16 +131,7 @@ impl PageState {
 pub fn AccountsPage() -> impl IntoView {
     let state = PageState::new();
     state.reload();
-    if let Some(AccountsChanged(changed)) = use_context::<AccountsChanged>() {
-        // Reload on every change after the first run (which only subscribes).
-        Effect::new(move |seen: Option<u64>| {
-            let now = changed.get();
-            if seen.is_some_and(|s| s != now) {
-                state.reload();
-            }
-            now
-        });
-    }
+    crate::app::on_accounts_changed(move || state.reload());
     let toasts = use_toasts();
     let enrich = move |_| {
         let domains: Vec<String> = state.selected.get_untracked().into_iter().collect();

@@ -77,16 +77,7 @@ pub fn UsagePage() -> impl IntoView {
     let state = UsageState::new();
     state.reload();
     // A finished enrichment changes accounts and spend: reload (one app-wide listener, see app.rs).
-    if let Some(crate::app::AccountsChanged(changed)) = use_context::<crate::app::AccountsChanged>()
-    {
-        Effect::new(move |seen: Option<u64>| {
-            let now = changed.get();
-            if seen.is_some_and(|s| s != now) {
-                state.reload();
-            }
-            now
-        });
-    }
+    crate::app::on_accounts_changed(move || state.reload());
     let retry = Callback::new(move |()| state.reload());
 
     view! {
