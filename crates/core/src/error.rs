@@ -20,6 +20,8 @@ pub enum CoreError {
     UnknownRole(String),
     #[error("a rollout percentage must be between 0 and 100, got {0}")]
     BadRollout(u8),
+    #[error("bad privacy request: {0}")]
+    BadPrivacyRequest(String),
 }
 
 impl CoreError {
@@ -33,6 +35,7 @@ impl CoreError {
             CoreError::BadId(_) => "core.bad_id",
             CoreError::UnknownRole(_) => "core.unknown_role",
             CoreError::BadRollout(_) => "core.bad_rollout",
+            CoreError::BadPrivacyRequest(_) => "privacy.bad_request",
         }
     }
 }

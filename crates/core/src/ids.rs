@@ -63,6 +63,12 @@ uuid_id!(
     TerritoryId
 );
 
+uuid_id!(
+    /// A privacy request (access, erasure, rectification), the same id on the server and on
+    /// every laptop that carries it out.
+    PrivacyRequestId
+);
+
 /// A user, named by the identity the sync server knows them by (an e-mail or login).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]

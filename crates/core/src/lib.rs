@@ -10,13 +10,15 @@ pub mod flag;
 pub mod ids;
 pub mod module;
 pub mod permission;
+pub mod privacy;
 pub mod source;
 
 pub use account::{Account, NewAccount};
 pub use domain::{Domain, DomainError};
 pub use error::CoreError;
 pub use flag::FeatureFlag;
-pub use ids::{AccountId, TeamId, TerritoryId, UserId};
+pub use ids::{AccountId, PrivacyRequestId, TeamId, TerritoryId, UserId};
 pub use module::ModuleId;
+pub use privacy::{Correction, DataClass, PrivacyKind, PrivacyStatus, RetentionDays, Subject};
 pub use permission::{AccountScope, Action, Actor, Resource, Role, Setting, can};
 pub use source::{Intelligence, SourceId, SourceRef, Sourced};

@@ -256,7 +256,7 @@ fn matrix(org: &Org) -> Vec<(&'static str, &'static str, String, Value, [u16; 5]
             "put_retention",
             "PUT",
             "v1/admin/retention".into(),
-            json!({"intelligence_days": 30, "history_days": 60, "usage_days": 90, "personal_data_days": 7}),
+            json!({"executives_days": 30, "history_days": 60, "usage_days": 90, "hiring_signals_days": 7}),
             [200, 403, 403, 403, 403],
         ),
         (

@@ -55,8 +55,17 @@ pub enum StoreError {
     Corrupt(String),
     #[error("key derivation failed")]
     KeyDerivation,
+    /// SQLite's `SQLITE_FULL`: the disk (or the database's page limit) has no room. The write
+    /// that hit it was rolled back whole; everything committed before it is intact.
+    #[error("the disk is full: nothing was written; free space and retry")]
+    DiskFull {
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error(transparent)]
+    Core(#[from] pf_core::CoreError),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(#[source] rusqlite::Error),
     #[error("JSON error: {0}")]
     Json(#[from] serde_json::Error),
 }
@@ -83,8 +92,19 @@ impl StoreError {
             StoreError::Import(_) => "store.import",
             StoreError::Corrupt(_) => "store.corrupt",
             StoreError::KeyDerivation => "store.key_derivation",
+            StoreError::DiskFull { .. } => "store.disk_full",
+            StoreError::Core(e) => e.code(),
             StoreError::Sqlite(_) => "store.sqlite",
             StoreError::Json(_) => "store.json",
+        }
+    }
+
+    /// True for [`StoreError::DiskFull`] and for an I/O error that says the device is full.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::DiskFull { .. } => true,
+            StoreError::Io { source, .. } => source.kind() == std::io::ErrorKind::StorageFull,
+            _ => false,
         }
     }
 
@@ -93,5 +113,37 @@ impl StoreError {
             what: what.into(),
             source,
         }
+    }
+}
+
+/// Every SQLite error enters the store's error type here, so that a full disk is always
+/// [`StoreError::DiskFull`] (with its own code) rather than a generic database error.
+impl From<rusqlite::Error> for StoreError {
+    fn from(source: rusqlite::Error) -> Self {
+        if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) {
+            StoreError::DiskFull { source }
+        } else {
+            StoreError::Sqlite(source)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_full_becomes_disk_full_with_its_own_code() {
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            None,
+        );
+        let e = StoreError::from(full);
+        assert_eq!(e.code(), "store.disk_full");
+        assert!(e.is_disk_full());
+        assert!(e.to_string().contains("disk is full"), "{e}");
+        let other = StoreError::from(rusqlite::Error::QueryReturnedNoRows);
+        assert_eq!(other.code(), "store.sqlite");
+        assert!(!other.is_disk_full());
     }
 }

@@ -9,11 +9,13 @@
 
 mod accounts;
 mod api_keys;
+mod audit;
 mod calls;
 mod checkpoint;
 mod data_dir;
 mod diff;
 mod error;
+mod health;
 mod history;
 mod import;
 mod intelligence;
@@ -21,7 +23,9 @@ mod jobs;
 mod key;
 mod migrate;
 mod notifications;
+mod privacy;
 mod queue;
+mod retention;
 mod row;
 mod sample;
 mod search;
@@ -33,6 +37,7 @@ mod ts;
 mod usage;
 
 pub use accounts::UpsertOutcome;
+pub use audit::AuditRecord;
 pub use calls::{CallEntry, SAME_LOOK};
 pub use checkpoint::{Checkpoint, CheckpointState, JobId};
 pub use data_dir::{DATA_DIR_ENV, DB_FILE, resolve_data_dir};
@@ -43,7 +48,12 @@ pub use intelligence::StoredIntelligence;
 pub use jobs::JobRecord;
 pub use key::{KEYRING_SERVICE, KeySource, PASSPHRASE_ENV, SALT_FILE, delete_database_key};
 pub use notifications::Notification;
+pub use privacy::{
+    ExportRecord, OpenOrder, PrivacyOrigin, PrivacyOutcome, PrivacyRequestRecord, RecordCounts,
+    SubjectRecord,
+};
 pub use queue::QueuedEnrichment;
+pub use retention::PurgeReport;
 pub use search::SearchHit;
 pub use source_facts::CachedFacts;
 pub use store::{OpenOptions, Pragmas, Store};

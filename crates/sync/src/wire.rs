@@ -7,6 +7,7 @@
 pub mod account;
 pub mod admin;
 pub mod changes;
+pub mod privacy;
 pub mod spend;
 
 pub use account::{
@@ -18,6 +19,10 @@ pub use admin::{
     TeamInput, Territory, TerritoryInput, TokenRequest, User, UserInput,
 };
 pub use changes::{Change, ChangeItem, ChangesPage, FlagState, Me};
+pub use privacy::{
+    AuditEntry, AuditQuery, LaptopReport, PrivacyOrder, PrivacyReport, PrivacyRequestInput,
+    PrivacyRequestView,
+};
 pub use spend::{
     BudgetAlert, BudgetInput, BudgetView, CommitRequest, Lease, LeaseRequest, PriceEntry,
     ReleaseRequest, Reservation, ReserveRequest, Settlement, SettlementState, SourceLimit,

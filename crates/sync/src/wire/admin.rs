@@ -1,7 +1,9 @@
 //! Admin bodies: users and tokens, teams, territories, accounts and assignments, flags,
 //! retention. Budgets, prices and source limits are in [`super::spend`].
 
-use pf_core::{AccountId, CoreError, FeatureFlag, Role, TeamId, TerritoryId, UserId};
+use pf_core::{
+    AccountId, CoreError, FeatureFlag, RetentionDays, Role, TeamId, TerritoryId, UserId,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -145,24 +147,54 @@ impl From<FeatureFlag> for FlagInput {
     }
 }
 
-/// How long laptops keep data (`PUT /v1/admin/retention`). Zero means keep forever.
+/// How long data is kept after it was last fetched (`PUT /v1/admin/retention`), per data class;
+/// every laptop and the server purge daily by it. Zero means keep forever. Fields left out of a
+/// request take their defaults: executives 365 days unless refreshed, hiring signals 90,
+/// financials 365.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct RetentionPolicy {
-    pub intelligence_days: u32,
+    /// Officers: names, titles, contact details (personal data).
+    pub executives_days: u32,
+    /// Job posts and job-post contacts.
+    pub hiring_signals_days: u32,
+    pub financials_days: u32,
+    /// Initiatives with quoted speakers (personal data).
+    pub quotes_days: u32,
+    /// History snapshots of any class.
     pub history_days: u32,
+    /// Usage records (laptops' usage log, the server's pushed usage).
     pub usage_days: u32,
-    /// Personal data (executives, contacts): kept shortest.
-    pub personal_data_days: u32,
 }
 
 impl Default for RetentionPolicy {
     fn default() -> Self {
+        RetentionDays::default().into()
+    }
+}
+
+impl From<RetentionDays> for RetentionPolicy {
+    fn from(d: RetentionDays) -> Self {
         Self {
-            intelligence_days: 365,
-            history_days: 730,
-            usage_days: 400,
-            personal_data_days: 180,
+            executives_days: d.executives,
+            hiring_signals_days: d.hiring_signals,
+            financials_days: d.financials,
+            quotes_days: d.quotes,
+            history_days: d.history,
+            usage_days: d.usage,
+        }
+    }
+}
+
+impl From<RetentionPolicy> for RetentionDays {
+    fn from(p: RetentionPolicy) -> Self {
+        Self {
+            executives: p.executives_days,
+            hiring_signals: p.hiring_signals_days,
+            financials: p.financials_days,
+            quotes: p.quotes_days,
+            history: p.history_days,
+            usage: p.usage_days,
         }
     }
 }

@@ -1,11 +1,12 @@
 //! `GET /v1/me` and `GET /v1/changes`: who the caller is, and what changed that they may see.
 
-use pf_core::{AccountId, Role, TeamId, TerritoryId, UserId};
+use pf_core::{AccountId, PrivacyRequestId, Role, TeamId, TerritoryId, UserId};
 use serde::{Deserialize, Serialize};
 
 use super::Micros;
 use super::account::SyncedAccount;
 use super::admin::{RetentionPolicy, Territory};
+use super::privacy::PrivacyOrder;
 use super::spend::{BudgetAlert, BudgetView, PriceEntry, SourceLimit};
 use crate::Cursor;
 
@@ -62,6 +63,12 @@ pub enum ChangeItem {
         key: String,
     },
     Retention(RetentionPolicy),
+    /// A privacy request to carry out on this laptop, then report (`/v1/privacy/{id}/report`).
+    PrivacyOrder(PrivacyOrder),
+    /// The request completed everywhere: forget the order.
+    PrivacyOrderRemoved {
+        id: PrivacyRequestId,
+    },
 }
 
 /// A change with its position in the log.
