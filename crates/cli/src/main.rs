@@ -14,6 +14,7 @@ mod demo;
 mod enrich;
 mod import;
 mod open;
+mod privacy_cmd;
 mod show;
 mod sources;
 mod sync_cmd;
@@ -141,6 +142,29 @@ enum Command {
     /// Pull assignments, territories, budgets, prices and flags from the sync server, apply
     /// them, and push the usage log.
     Sync {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Privacy requests (GDPR/CCPA) about one person: access, erasure, rectification.
+    Privacy {
+        #[command(subcommand)]
+        command: privacy_cmd::PrivacyCommand,
+    },
+    /// The append-only audit log: who did what to which record.
+    Audit {
+        /// Only this action, or every action under a prefix ending in `.` (`privacy.`).
+        #[arg(long)]
+        action: Option<String>,
+        /// Only entries after this sequence number.
+        #[arg(long)]
+        since: Option<i64>,
+        #[arg(long, default_value_t = 200)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the retention purge now (the app runs it daily).
+    Purge {
         #[arg(long)]
         json: bool,
     },
@@ -274,6 +298,14 @@ fn plain(store: &pf_store::Store, command: Command) -> Result<i32> {
             since,
             json,
         } => show::history(store, &domain, since.as_deref(), json),
+        Command::Privacy { command } => privacy_cmd::run(store, command),
+        Command::Audit {
+            action,
+            since,
+            limit,
+            json,
+        } => privacy_cmd::audit(store, action.as_deref(), since, limit, json),
+        Command::Purge { json } => privacy_cmd::purge(store, json),
         Command::Keys { command } => match command {
             KeysCommand::Set { source } => show::keys_set(store, &source),
             KeysCommand::List { json } => show::keys_list(store, json),
@@ -297,6 +329,8 @@ fn main() {
         Err(e) => {
             if let Some(se) = e.downcast_ref::<pf_store::StoreError>() {
                 eprintln!("error[{}]: {se}", se.code());
+            } else if let Some(ce) = e.downcast_ref::<pf_core::CoreError>() {
+                eprintln!("error[{}]: {ce}", ce.code());
             } else if let Some(ce) = e.downcast_ref::<pf_client::ClientError>() {
                 eprintln!("error[{}]: {ce}", ce.code());
             } else {

@@ -16,6 +16,8 @@ pub mod kind {
     pub const SOURCE_LIMIT: &str = "source_limit";
     pub const FLAG: &str = "flag";
     pub const RETENTION: &str = "retention";
+    /// An open privacy request to carry out here (names the subject: deleted once reported).
+    pub const PRIVACY_ORDER: &str = "privacy_order";
 }
 
 /// What `/v1/me` says, as the store keeps it.
@@ -86,6 +88,8 @@ pub fn change(item_in: &ChangeItem) -> Result<SyncChange, ClientError> {
         ChangeItem::Flag(f) => item(kind::FLAG, f.key.clone(), f)?,
         ChangeItem::FlagRemoved { key } => removed(kind::FLAG, key.clone()),
         ChangeItem::Retention(r) => item(kind::RETENTION, "policy", r)?,
+        ChangeItem::PrivacyOrder(o) => item(kind::PRIVACY_ORDER, o.id.to_string(), o)?,
+        ChangeItem::PrivacyOrderRemoved { id } => removed(kind::PRIVACY_ORDER, id.to_string()),
     })
 }
 

@@ -19,6 +19,7 @@ mod error;
 pub mod login;
 pub mod meter;
 pub mod policy;
+pub mod privacy;
 pub mod sync;
 
 pub use error::ClientError;

@@ -36,6 +36,8 @@ pub struct SyncReport {
     pub duplicates: u32,
     /// Budget settlements retried and answered.
     pub settled: u32,
+    /// Privacy orders carried out here and reported to the server.
+    pub privacy: u32,
     /// Usage records still waiting.
     pub pending: u64,
     /// Whether the pull started from the beginning (first sync, or the server refused the
@@ -67,6 +69,7 @@ pub async fn sync_once(
         pushed: 0,
         duplicates: 0,
         settled: 0,
+        privacy: 0,
         pending: 0,
         full: false,
         cursor: String::new(),
@@ -74,6 +77,7 @@ pub async fn sync_once(
     };
     report.settled = settle_pending(store, client).await?;
     pull(store, client, &mut report).await?;
+    report.privacy = crate::privacy::carry_out_orders(store, client).await?;
     push(store, client, &mut report).await?;
     let me = client.me().await?;
     let s = lock(store);

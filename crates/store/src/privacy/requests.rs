@@ -205,6 +205,15 @@ impl Store {
         Ok(())
     }
 
+    /// Forgets a server order once reported (it names the subject in clear).
+    pub fn forget_privacy_order(&self, id: PrivacyRequestId) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM synced_items WHERE kind = 'privacy_order' AND key = ?1",
+            [id.to_string()],
+        )?;
+        self.checkpoint_until_done()
+    }
+
     /// One request.
     pub fn privacy_request(
         &self,

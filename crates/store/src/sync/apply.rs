@@ -90,6 +90,7 @@ impl Store {
                         }
                     }
                     SyncChange::Item { kind, key, data } => {
+                        audit_item(conn, kind, key, Some(data))?;
                         conn.prepare_cached(
                             "INSERT INTO synced_items (kind, key, data, synced_at) VALUES (?1, ?2, ?3, ?4)
                              ON CONFLICT (kind, key) DO UPDATE SET data = excluded.data, synced_at = excluded.synced_at",
@@ -98,11 +99,28 @@ impl Store {
                         report.items += 1;
                     }
                     SyncChange::ItemRemoved { kind, key } => {
+                        audit_item(conn, kind, key, None)?;
                         conn.prepare_cached("DELETE FROM synced_items WHERE kind = ?1 AND key = ?2")?
                             .execute([kind, key])?;
                         report.items += 1;
                     }
                     SyncChange::Profile(p) => {
+                        let before: Option<String> = conn
+                            .query_row("SELECT role FROM sync_identity WHERE id = 1", [], |r| {
+                                r.get(0)
+                            })
+                            .ok();
+                        let after = p.role.as_str().to_owned();
+                        if before.as_deref() != Some(after.as_str()) {
+                            crate::audit::append(
+                                conn,
+                                ts::now(),
+                                Some("server"),
+                                "role.change",
+                                &format!("user:{}", p.user),
+                                &serde_json::json!({ "from": before, "to": after }),
+                            )?;
+                        }
                         self.update_sync_profile(p)?;
                         report.items += 1;
                     }
@@ -257,4 +275,57 @@ fn remove_synced(conn: &Connection, server_id: AccountId) -> Result<bool, StoreE
     conn.prepare_cached("DELETE FROM notifications WHERE domain = ?1")?
         .execute([&domain])?;
     Ok(true)
+}
+
+/// Kinds whose changes the laptop's audit log keeps (who changed them is on the server's log).
+const AUDITED: [&str; 4] = ["territory", "budget", "retention", "flag"];
+
+/// Audits a synced setting that changed: `territory.change`, `budget.change`, ...
+fn audit_item(
+    conn: &Connection,
+    kind: &str,
+    key: &str,
+    data: Option<&serde_json::Value>,
+) -> Result<(), StoreError> {
+    if !AUDITED.contains(&kind) {
+        return Ok(());
+    }
+    let before: Option<String> = conn
+        .query_row(
+            "SELECT data FROM synced_items WHERE kind = ?1 AND key = ?2",
+            [kind, key],
+            |r| r.get(0),
+        )
+        .ok();
+    let before: Option<serde_json::Value> = before.map(|b| serde_json::from_str(&b)).transpose()?;
+    // A budget's spend moves with every call: only its limits are a change worth auditing.
+    let settings = |v: Option<&serde_json::Value>| -> Option<serde_json::Value> {
+        let v = v?;
+        if kind != "budget" {
+            return Some(v.clone());
+        }
+        let pick = [
+            "monthly_limit_micros",
+            "alert_threshold_pct",
+            "hard_cap_micros",
+            "offline_allowance_micros",
+        ];
+        Some(serde_json::Value::Object(
+            pick.iter()
+                .filter_map(|k| v.get(*k).map(|x| ((*k).to_owned(), x.clone())))
+                .collect(),
+        ))
+    };
+    let (before, data) = (settings(before.as_ref()), settings(data));
+    if before == data {
+        return Ok(());
+    }
+    crate::audit::append(
+        conn,
+        ts::now(),
+        Some("server"),
+        &format!("{kind}.change"),
+        &format!("{kind}:{key}"),
+        &serde_json::json!({ "from": before, "to": data }),
+    )
 }

@@ -1,0 +1,362 @@
+//! `partnerforge privacy access|erase|rectify --email E [--name N]` and `partnerforge privacy
+//! status`: privacy requests in a local-only set-up (with a sync server, an admin files them on
+//! the server and they reach this laptop at its next sync). Also `partnerforge audit` (the
+//! append-only audit log) and `partnerforge purge` (the retention purge, now).
+
+use anyhow::{Context, Result, bail};
+use pf_core::{Correction, PrivacyKind, PrivacyRequestId, Subject};
+use pf_store::{PrivacyOrigin, PrivacyOutcome, PrivacyRequestRecord, Store, SubjectRecord};
+use std::path::{Path, PathBuf};
+
+use crate::table;
+
+/// Who a request is about.
+#[derive(clap::Args, Debug)]
+pub struct SubjectArgs {
+    /// The person's e-mail.
+    #[arg(long)]
+    pub email: String,
+    /// The person's full name (finds records that name them without the e-mail).
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum PrivacyCommand {
+    /// Export everything held on the person: JSON and a readable Markdown file.
+    Access {
+        #[command(flatten)]
+        subject: SubjectArgs,
+        /// Where to write the two files.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Erase every copy: live data, history, search index, cached answers, exported briefs.
+    Erase {
+        #[command(flatten)]
+        subject: SubjectArgs,
+    },
+    /// Replace the person's old values with corrected ones everywhere, history included.
+    Rectify {
+        #[command(flatten)]
+        subject: SubjectArgs,
+        #[arg(long)]
+        new_name: Option<String>,
+        #[arg(long)]
+        new_email: Option<String>,
+        #[arg(long)]
+        new_title: Option<String>,
+        #[arg(long)]
+        new_phone: Option<String>,
+        #[arg(long)]
+        new_linkedin: Option<String>,
+    },
+    /// Every request with its status and the records affected.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs one `privacy` subcommand.
+pub fn run(store: &Store, command: PrivacyCommand) -> Result<i32> {
+    use pf_core::PrivacyKind;
+    match command {
+        PrivacyCommand::Access { subject: a, out } => {
+            let subject = pf_core::Subject::new(&a.email, a.name.as_deref())?;
+            let done = file(
+                store,
+                PrivacyKind::Access,
+                &a.email,
+                a.name.as_deref(),
+                None,
+            )?;
+            let dir = out.unwrap_or_else(default_out);
+            access(store, &done, &subject, &dir, a.json)
+        }
+        PrivacyCommand::Erase { subject: a } => {
+            let done = file(
+                store,
+                PrivacyKind::Erasure,
+                &a.email,
+                a.name.as_deref(),
+                None,
+            )?;
+            report(&done, a.json)
+        }
+        PrivacyCommand::Rectify {
+            subject: a,
+            new_name,
+            new_email,
+            new_title,
+            new_phone,
+            new_linkedin,
+        } => {
+            let c = pf_core::Correction {
+                name: new_name,
+                email: new_email,
+                title: new_title,
+                phone: new_phone,
+                linkedin: new_linkedin,
+            };
+            if c.is_empty() {
+                anyhow::bail!(
+                    "say what to correct: --new-name, --new-email, --new-title, --new-phone or --new-linkedin"
+                );
+            }
+            let done = file(
+                store,
+                PrivacyKind::Rectification,
+                &a.email,
+                a.name.as_deref(),
+                Some(c),
+            )?;
+            report(&done, a.json)
+        }
+        PrivacyCommand::Status { json } => status(store, json),
+    }
+}
+
+/// Who files a request from this laptop.
+fn filed_by() -> String {
+    let user = std::env::var("USER").unwrap_or_else(|_| "local".into());
+    format!("{user}@local")
+}
+
+fn refuse_when_synced(store: &Store) -> Result<()> {
+    if let Some(id) = store.sync_identity()? {
+        bail!(
+            "this laptop syncs with {}: privacy requests are filed by an admin on the server \
+             and reach every laptop at its next sync",
+            id.server_url
+        );
+    }
+    Ok(())
+}
+
+/// Files and carries out one request.
+pub fn file(
+    store: &Store,
+    kind: PrivacyKind,
+    email: &str,
+    name: Option<&str>,
+    correction: Option<Correction>,
+) -> Result<PrivacyOutcome> {
+    refuse_when_synced(store)?;
+    let subject = Subject::new(email, name)?;
+    let out = store.carry_out_privacy(
+        PrivacyRequestId::new(),
+        kind,
+        &subject,
+        correction.as_ref(),
+        PrivacyOrigin::Local,
+        &filed_by(),
+    )?;
+    Ok(out)
+}
+
+fn counts(r: &PrivacyRequestRecord) -> String {
+    if r.records.is_empty() {
+        return "nothing held".into();
+    }
+    let total: u64 = r.records.values().sum();
+    let parts: Vec<String> = r.records.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    format!("{total} records ({})", parts.join(", "))
+}
+
+/// `privacy erase|rectify`: prints what was done.
+pub fn report(out: &PrivacyOutcome, json: bool) -> Result<i32> {
+    if json {
+        out!("{}", serde_json::to_string_pretty(&out.request)?);
+    } else {
+        let r = &out.request;
+        out!("{} {} {}: {}", r.kind, r.id, r.status, counts(r));
+    }
+    Ok(0)
+}
+
+/// `privacy access`: writes the JSON and the readable export into `dir`.
+pub fn access(
+    store: &Store,
+    out: &PrivacyOutcome,
+    subject: &Subject,
+    dir: &Path,
+    json: bool,
+) -> Result<i32> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let id = out.request.id;
+    let json_path = dir.join(format!("privacy-access-{id}.json"));
+    let md_path = dir.join(format!("privacy-access-{id}.md"));
+    let doc = serde_json::json!({
+        "request": id,
+        "subject": { "email": subject.email(), "name": subject.name() },
+        "generated_at": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339)?,
+        "records": out.found,
+    });
+    std::fs::write(&json_path, serde_json::to_string_pretty(&doc)?)
+        .with_context(|| format!("writing {}", json_path.display()))?;
+    std::fs::write(&md_path, readable(subject, &out.found))
+        .with_context(|| format!("writing {}", md_path.display()))?;
+    for p in [&json_path, &md_path] {
+        store.record_export(Some(&filed_by()), None, "privacy_access", p, true)?;
+    }
+    if json {
+        out!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "request": out.request, "json": json_path, "readable": md_path,
+            }))?
+        );
+    } else {
+        out!("access {id} completed: {}", counts(&out.request));
+        out!("wrote {}", json_path.display());
+        out!("wrote {}", md_path.display());
+    }
+    Ok(0)
+}
+
+/// The readable export: one section per company, each record with its source and date.
+pub fn readable(subject: &Subject, found: &[SubjectRecord]) -> String {
+    let mut s = format!(
+        "# Data held on {}{}\n\n{} record(s). Each names where it is kept, the source it came from and when.\n",
+        subject.email(),
+        subject
+            .name()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default(),
+        found.len()
+    );
+    let mut companies: Vec<Option<&str>> = found.iter().map(|f| f.domain.as_deref()).collect();
+    companies.sort();
+    companies.dedup();
+    for company in companies {
+        s.push_str(&format!(
+            "\n## {}\n\n",
+            company.unwrap_or("Not about one company")
+        ));
+        for f in found.iter().filter(|f| f.domain.as_deref() == company) {
+            let sources = f
+                .sources
+                .as_ref()
+                .and_then(|v| v.as_array())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.get("source").and_then(|s| s.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .filter(|s| !s.is_empty())
+                .or_else(|| f.label.clone())
+                .unwrap_or_else(|| "-".into());
+            s.push_str(&format!(
+                "- **{}**{} — source: {}, as of {}\n  `{}`\n",
+                f.place,
+                f.label
+                    .as_deref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default(),
+                sources,
+                f.at.as_deref().unwrap_or("-"),
+                f.value
+            ));
+        }
+    }
+    s
+}
+
+/// `privacy status`.
+pub fn status(store: &Store, json: bool) -> Result<i32> {
+    let all = store.privacy_requests()?;
+    if json {
+        out!("{}", serde_json::to_string_pretty(&all)?);
+        return Ok(0);
+    }
+    if all.is_empty() {
+        out!("no privacy requests");
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = all
+        .iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.kind.to_string(),
+                r.status.to_string(),
+                r.subject.clone(),
+                r.filed_at.chars().take(19).collect(),
+                counts(r),
+            ]
+        })
+        .collect();
+    out!(
+        "{}",
+        table::render(
+            &["id", "kind", "status", "subject", "filed", "records"],
+            &rows
+        )
+    );
+    Ok(0)
+}
+
+/// `audit`.
+pub fn audit(
+    store: &Store,
+    action: Option<&str>,
+    since: Option<i64>,
+    limit: u32,
+    json: bool,
+) -> Result<i32> {
+    let entries = store.audit_log(since, action, limit)?;
+    if json {
+        out!("{}", serde_json::to_string_pretty(&entries)?);
+        return Ok(0);
+    }
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.seq.to_string(),
+                e.at.format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+                e.actor.clone().unwrap_or_else(|| "system".into()),
+                e.action.clone(),
+                e.target.clone(),
+                e.detail.to_string(),
+            ]
+        })
+        .collect();
+    out!(
+        "{}",
+        table::render(&["seq", "at", "actor", "action", "target", "detail"], &rows)
+    );
+    Ok(0)
+}
+
+/// `purge`.
+pub fn purge(store: &Store, json: bool) -> Result<i32> {
+    let policy = store.retention_policy()?;
+    let report = store.purge_retention(&policy, time::OffsetDateTime::now_utc())?;
+    tracing::info!(removed = report.total(), "retention purge");
+    if json {
+        out!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        out!(
+            "retention purge: removed {} (executives {} d, hiring signals {} d, financials {} d)",
+            report.total(),
+            policy.executives,
+            policy.hiring_signals,
+            policy.financials
+        );
+        for (k, v) in &report.removed {
+            out!("  {k}: {v}");
+        }
+    }
+    Ok(0)
+}
+
+/// The default directory for access exports.
+pub fn default_out() -> PathBuf {
+    PathBuf::from(".")
+}
