@@ -8,6 +8,7 @@ pub mod app;
 pub mod brief;
 pub mod enrich;
 pub mod ops;
+pub mod privacy;
 pub mod settings;
 pub mod sync;
 pub mod usage;

@@ -55,6 +55,12 @@ impl From<pf_client::ClientError> for CommandError {
     }
 }
 
+impl From<pf_core::CoreError> for CommandError {
+    fn from(err: pf_core::CoreError) -> Self {
+        Self::new(err.code(), err.to_string())
+    }
+}
+
 impl From<pf_core::DomainError> for CommandError {
     fn from(err: pf_core::DomainError) -> Self {
         Self::new("desktop.bad_domain", err.to_string())

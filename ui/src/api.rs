@@ -13,10 +13,12 @@ use wasm_bindgen::prelude::*;
 
 mod admin;
 mod brief;
+mod privacy;
 mod types;
 
 pub use admin::*;
 pub use brief::*;
+pub use privacy::*;
 pub use types::*;
 
 #[wasm_bindgen]
@@ -304,6 +306,11 @@ pub async fn identity() -> Result<Option<Identity>, ApiError> {
 /// Sources' health and breakers, running and recent jobs, the offline queue.
 pub async fn ops_status() -> Result<OpsView, ApiError> {
     call("ops_status", &NoArgs {}).await
+}
+
+/// The engine metrics in the Prometheus text format (what the opt-in `/metrics` serves).
+pub async fn metrics_text() -> Result<String, ApiError> {
+    call("metrics_text", &NoArgs {}).await
 }
 
 /// Every account in the store, sorted by the shell.

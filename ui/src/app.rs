@@ -19,6 +19,7 @@ use crate::pages::accounts::AccountsPage;
 use crate::pages::admin::AdminPage;
 use crate::pages::brief::BriefPage;
 use crate::pages::ops::OpsPage;
+use crate::pages::privacy::PrivacyPage;
 use crate::pages::search::{SearchPage, SearchPalette};
 use crate::pages::settings::SettingsPage;
 use crate::pages::usage::UsagePage;
@@ -218,6 +219,7 @@ pub fn App() -> impl IntoView {
                     <Show when=admin_on>
                         <NavLink target=Route::Admin id="nav-admin" />
                     </Show>
+                    <NavLink target=Route::Privacy id="nav-privacy" />
                 </nav>
                 <main class="content">
                     {move || {
@@ -237,6 +239,7 @@ pub fn App() -> impl IntoView {
                             Route::Ops => view! { <AccountsPage /> }.into_any(),
                             Route::Admin if admin_on() => view! { <AdminPage /> }.into_any(),
                             Route::Admin => view! { <AccountsPage /> }.into_any(),
+                            Route::Privacy => view! { <PrivacyPage /> }.into_any(),
                         }
                     }}
                 </main>

@@ -16,6 +16,8 @@ pub enum Route {
     Ops,
     /// Territories, assignments, budgets and flags (admins and managers).
     Admin,
+    /// Privacy requests, retention and the audit log.
+    Privacy,
 }
 
 impl Route {
@@ -29,6 +31,7 @@ impl Route {
             Route::Settings => "Settings",
             Route::Ops => "Ops",
             Route::Admin => "Admin",
+            Route::Privacy => "Privacy",
         }
     }
 
@@ -42,6 +45,7 @@ impl Route {
             Route::Settings => "settings",
             Route::Ops => "ops",
             Route::Admin => "admin",
+            Route::Privacy => "privacy",
         }
     }
 }

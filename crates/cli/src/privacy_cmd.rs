@@ -3,9 +3,9 @@
 //! the server and they reach this laptop at its next sync). Also `partnerforge audit` (the
 //! append-only audit log) and `partnerforge purge` (the retention purge, now).
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use pf_core::{Correction, PrivacyKind, PrivacyRequestId, Subject};
-use pf_store::{PrivacyOrigin, PrivacyOutcome, PrivacyRequestRecord, Store, SubjectRecord};
+use pf_store::{PrivacyOrigin, PrivacyOutcome, PrivacyRequestRecord, Store};
 use std::path::{Path, PathBuf};
 
 use crate::table;
@@ -185,23 +185,8 @@ pub fn access(
     dir: &Path,
     json: bool,
 ) -> Result<i32> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let (json_path, md_path) = store.write_access_export(&filed_by(), subject, out, dir)?;
     let id = out.request.id;
-    let json_path = dir.join(format!("privacy-access-{id}.json"));
-    let md_path = dir.join(format!("privacy-access-{id}.md"));
-    let doc = serde_json::json!({
-        "request": id,
-        "subject": { "email": subject.email(), "name": subject.name() },
-        "generated_at": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339)?,
-        "records": out.found,
-    });
-    std::fs::write(&json_path, serde_json::to_string_pretty(&doc)?)
-        .with_context(|| format!("writing {}", json_path.display()))?;
-    std::fs::write(&md_path, readable(subject, &out.found))
-        .with_context(|| format!("writing {}", md_path.display()))?;
-    for p in [&json_path, &md_path] {
-        store.record_export(Some(&filed_by()), None, "privacy_access", p, true)?;
-    }
     if json {
         out!(
             "{}",
@@ -215,55 +200,6 @@ pub fn access(
         out!("wrote {}", md_path.display());
     }
     Ok(0)
-}
-
-/// The readable export: one section per company, each record with its source and date.
-pub fn readable(subject: &Subject, found: &[SubjectRecord]) -> String {
-    let mut s = format!(
-        "# Data held on {}{}\n\n{} record(s). Each names where it is kept, the source it came from and when.\n",
-        subject.email(),
-        subject
-            .name()
-            .map(|n| format!(" ({n})"))
-            .unwrap_or_default(),
-        found.len()
-    );
-    let mut companies: Vec<Option<&str>> = found.iter().map(|f| f.domain.as_deref()).collect();
-    companies.sort();
-    companies.dedup();
-    for company in companies {
-        s.push_str(&format!(
-            "\n## {}\n\n",
-            company.unwrap_or("Not about one company")
-        ));
-        for f in found.iter().filter(|f| f.domain.as_deref() == company) {
-            let sources = f
-                .sources
-                .as_ref()
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.get("source").and_then(|s| s.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .filter(|s| !s.is_empty())
-                .or_else(|| f.label.clone())
-                .unwrap_or_else(|| "-".into());
-            s.push_str(&format!(
-                "- **{}**{} — source: {}, as of {}\n  `{}`\n",
-                f.place,
-                f.label
-                    .as_deref()
-                    .map(|l| format!(" ({l})"))
-                    .unwrap_or_default(),
-                sources,
-                f.at.as_deref().unwrap_or("-"),
-                f.value
-            ));
-        }
-    }
-    s
 }
 
 /// `privacy status`.

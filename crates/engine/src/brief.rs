@@ -95,6 +95,10 @@ pub struct BriefFact {
 pub struct BriefSection {
     pub module: ModuleId,
     pub title: String,
+    /// Names people (executives, quoted speakers, job-post contacts): marked as personal data
+    /// wherever the brief is shown or exported.
+    #[serde(default)]
+    pub personal: bool,
     /// Whether the module has a result.
     pub enriched: bool,
     /// Whether the result is past its freshness limit.
@@ -164,6 +168,13 @@ pub struct Brief {
     pub field_changes: Vec<FieldChange>,
     pub talking_points: Vec<TalkingPoint>,
     pub next_best_action: Option<TalkingPoint>,
+}
+
+impl Brief {
+    /// Whether any section names people (the export is then marked as personal data).
+    pub fn has_personal_data(&self) -> bool {
+        self.sections.iter().any(|s| s.personal)
+    }
 }
 
 /// Builds the brief for `domain` from the store: every stored module result, the changes

@@ -24,7 +24,18 @@ impl Store {
              ON CONFLICT (source) DO UPDATE SET set_at = excluded.set_at",
             rusqlite::params![source.as_str(), ts::format(ts::now())],
         )?;
-        Ok(())
+        self.audit_key_change(source, "set")
+    }
+
+    /// `key.change` in the audit log: which source's key, set or deleted (never the value).
+    fn audit_key_change(&self, source: &SourceId, op: &str) -> Result<(), StoreError> {
+        let actor = self.local_actor()?;
+        self.audit(
+            Some(&actor),
+            "key.change",
+            &format!("source:{}", source.as_str()),
+            serde_json::json!({ "op": op }),
+        )
     }
 
     /// The names of the sources that have a key, with when it was set. Never the values.
@@ -55,6 +66,9 @@ impl Store {
             "DELETE FROM api_key_names WHERE source = ?1",
             [source.as_str()],
         )?;
+        if removed || n > 0 {
+            self.audit_key_change(source, "delete")?;
+        }
         Ok(removed || n > 0)
     }
 }

@@ -49,6 +49,16 @@ impl Store {
         append(&self.conn, ts::now(), actor, action, target, &detail)
     }
 
+    /// Who acts on this laptop, for the audit log: the signed-in user of the sync server, else
+    /// the OS user.
+    pub fn local_actor(&self) -> Result<String, StoreError> {
+        if let Some(id) = self.sync_identity()? {
+            return Ok(id.profile.user.to_string());
+        }
+        let user = std::env::var("USER").unwrap_or_else(|_| "local".into());
+        Ok(format!("{user}@local"))
+    }
+
     /// Entries after `since` (a sequence number), optionally of one action (or action prefix
     /// ending in `.`), oldest first, at most `limit`.
     pub fn audit_log(

@@ -7,10 +7,12 @@
 
 mod exports;
 mod places;
+mod report;
 mod requests;
 mod scan;
 
 pub use exports::ExportRecord;
+pub use report::access_report;
 pub use requests::{OpenOrder, PrivacyOrigin, PrivacyOutcome, PrivacyRequestRecord};
 pub use scan::SubjectRecord;
 

@@ -38,7 +38,7 @@ pub struct SyncedOrg {
     pub budget_alerts: Vec<pf_sync::BudgetAlert>,
 }
 
-fn refused(e: SyncError) -> CommandError {
+pub(crate) fn refused(e: SyncError) -> CommandError {
     pf_client::ClientError::from(e).into()
 }
 

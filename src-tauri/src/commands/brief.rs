@@ -137,14 +137,26 @@ pub fn export(
             format!("cannot write {}: {e}", path.display()),
         )
     })?;
-    tracing::info!(path = %path.display(), "brief exported");
+    let personal = brief.has_personal_data();
+    session.with_store(|store| {
+        let account = store.require_account(&domain)?.id;
+        let actor = store.local_actor()?;
+        store.record_export(
+            Some(&actor),
+            Some(account),
+            &format!("brief_{ext}"),
+            &path,
+            personal,
+        )
+    })?;
+    tracing::info!(path = %path.display(), personal, "brief exported");
     Ok(ExportDone {
         path: path.display().to_string(),
         bytes: bytes.len() as u64,
     })
 }
 
-fn export_dir(session: &Session) -> PathBuf {
+pub(crate) fn export_dir(session: &Session) -> PathBuf {
     if let Some(dir) = std::env::var_os(EXPORT_DIR_ENV) {
         return PathBuf::from(dir);
     }

@@ -78,6 +78,9 @@ pub struct ScorePart {
 pub struct BriefSection {
     pub module: String,
     pub title: String,
+    /// Names people: shown with a "Personal data" mark.
+    #[serde(default)]
+    pub personal: bool,
     pub enriched: bool,
     pub stale: bool,
     #[serde(default)]

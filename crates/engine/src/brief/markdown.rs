@@ -79,7 +79,12 @@ fn field_table(out: &mut String, changes: &[FieldChange]) {
 }
 
 fn section(out: &mut String, s: &BriefSection) {
-    let stale = if s.stale { " · stale" } else { "" };
+    let stale = match (s.stale, s.personal) {
+        (true, true) => " · stale · personal data",
+        (true, false) => " · stale",
+        (false, true) => " · personal data",
+        (false, false) => "",
+    };
     let _ = writeln!(out, "## {} ({}){stale}\n", s.title, s.module);
     if let Some(note) = &s.note {
         let _ = writeln!(out, "_{note}_\n");

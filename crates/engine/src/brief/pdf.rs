@@ -154,7 +154,12 @@ fn fact(f: &BriefFact) -> String {
 }
 
 fn section(l: &mut Layout, s: &BriefSection) {
-    let stale = if s.stale { " · stale" } else { "" };
+    let stale = match (s.stale, s.personal) {
+        (true, true) => " · stale · personal data",
+        (true, false) => " · stale",
+        (false, true) => " · personal data",
+        (false, false) => "",
+    };
     l.heading(&format!("{} ({}){stale}", s.title, s.module));
     if let Some(note) = &s.note {
         l.note(note);

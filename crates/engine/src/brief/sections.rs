@@ -63,6 +63,8 @@ pub(crate) fn sections(results: &Results<'_>, now: OffsetDateTime) -> Vec<BriefS
                 BriefSection {
                     module,
                     title: module.title().to_owned(),
+                    personal: !rows.out.is_empty()
+                        && pf_core::DataClass::of_module(module).is_personal(),
                     enriched: true,
                     stale: e.stale,
                     note,
@@ -73,6 +75,7 @@ pub(crate) fn sections(results: &Results<'_>, now: OffsetDateTime) -> Vec<BriefS
             None => BriefSection {
                 module,
                 title: module.title().to_owned(),
+                personal: false,
                 enriched: false,
                 stale: false,
                 note: Some(NOT_ENRICHED.to_owned()),

@@ -31,6 +31,7 @@ fn SectionCard(section: BriefSection) -> impl IntoView {
     let BriefSection {
         module,
         title,
+        personal,
         enriched,
         stale,
         note,
@@ -75,7 +76,15 @@ fn SectionCard(section: BriefSection) -> impl IntoView {
         } else {
             view! { <ul class="fact-list">{rows}</ul> }.into_any()
         };
+        let mark = personal.then(|| {
+            view! {
+                <p class="personal-mark" title="Names people: covered by privacy requests and the retention policy">
+                    "Personal data"
+                </p>
+            }
+        });
         view! {
+            {mark}
             {chart}
             {list}
         }
