@@ -132,7 +132,12 @@ async fn drive(client: &Client, url: &str, token: &str, team: &str) -> TestResul
 }
 
 /// Polls `script` until it returns something truthy.
-async fn until(client: &Client, timeout: Duration, what: &str, script: &str) -> TestResult<Value> {
+pub(crate) async fn until(
+    client: &Client,
+    timeout: Duration,
+    what: &str,
+    script: &str,
+) -> TestResult<Value> {
     let start = Instant::now();
     let mut last = Value::Null;
     while start.elapsed() < timeout {
@@ -147,7 +152,7 @@ async fn until(client: &Client, timeout: Duration, what: &str, script: &str) -> 
     Err(format!("timed out after {timeout:?} waiting for {what}; last: {last}").into())
 }
 
-async fn exists(client: &Client, css: &str) -> TestResult<bool> {
+pub(crate) async fn exists(client: &Client, css: &str) -> TestResult<bool> {
     let v = client
         .execute(
             "return !!document.querySelector(arguments[0]);",
@@ -157,7 +162,7 @@ async fn exists(client: &Client, css: &str) -> TestResult<bool> {
     Ok(v == json!(true))
 }
 
-async fn click(client: &Client, css: &str) -> TestResult {
+pub(crate) async fn click(client: &Client, css: &str) -> TestResult {
     client
         .execute(
             "document.querySelector(arguments[0]).click(); return true;",
@@ -168,7 +173,7 @@ async fn click(client: &Client, css: &str) -> TestResult {
 }
 
 /// Sets a field's value the way typing does.
-async fn fill(client: &Client, css: &str, text: &str) -> TestResult {
+pub(crate) async fn fill(client: &Client, css: &str, text: &str) -> TestResult {
     client
         .execute(
             "const e = document.querySelector(arguments[0]); e.value = arguments[1];
@@ -179,7 +184,7 @@ async fn fill(client: &Client, css: &str, text: &str) -> TestResult {
     Ok(())
 }
 
-async fn select(client: &Client, css: &str, value: &str) -> TestResult {
+pub(crate) async fn select(client: &Client, css: &str, value: &str) -> TestResult {
     client
         .execute(
             "const e = document.querySelector(arguments[0]); e.value = arguments[1];

@@ -15,10 +15,16 @@ mod admin;
 mod brief;
 #[path = "shell/enrich.rs"]
 mod enrich;
+#[path = "shell/logging.rs"]
+mod logging;
+#[path = "shell/metrics.rs"]
+mod metrics;
 #[path = "shell/network.rs"]
 mod network;
 #[path = "shell/notify.rs"]
 mod notify;
+#[path = "shell/privacy.rs"]
+mod privacy;
 #[path = "shell/settings.rs"]
 mod settings;
 #[path = "shell/sync.rs"]

@@ -17,6 +17,7 @@
 mod admin_page;
 mod desktop;
 mod journey;
+mod privacy_page;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -8,7 +8,8 @@
 //! `--no-samples`), and exposes commands ([`commands`]) that hand off to the store and the
 //! engine. Background work: enrichment jobs with progress events ([`jobs`]), the network probe
 //! and the offline queue ([`network`]), the sync loop ([`sync`]: every minute and when the
-//! network returns, with a server configured), desktop notifications ([`notify`]). If the store cannot
+//! network returns, with a server configured), desktop notifications ([`notify`]), and the
+//! opt-in local `/metrics` endpoint ([`metrics_endpoint`]). Logs: [`logging`]. If the store cannot
 //! be opened the window still opens and every command returns that error. Nothing below this
 //! crate knows about Tauri.
 
@@ -16,19 +17,20 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod jobs;
+pub mod logging;
+pub mod metrics_endpoint;
 pub mod network;
 pub mod notify;
+pub mod retention;
 pub mod session;
 pub mod state;
 pub mod sync;
 
 use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use tauri::{Emitter as _, Manager};
-use tracing_subscriber::EnvFilter;
-use tracing_subscriber::fmt::writer::MakeWriterExt;
 
 pub use error::CommandError;
 pub use session::Session;
@@ -40,14 +42,14 @@ pub const DATA_DIR_FLAG: &str = "--data-dir";
 pub const DEMO_FLAG: &str = "--demo";
 /// The flag that leaves a new store empty (no sample accounts).
 pub const NO_SAMPLES_FLAG: &str = "--no-samples";
-/// The log file, under the data dir.
+/// The newest log file (a link to today's JSON-lines file, see [`logging`]), under the data dir.
 pub const LOG_FILE: &str = "logs/partnerforge.log";
 
 /// Starts the app and blocks until its last window closes.
 pub fn run() -> Result<(), tauri::Error> {
     let args: Vec<OsString> = std::env::args_os().collect();
     let flag = data_dir_flag(args.iter().cloned());
-    init_logging(flag.as_ref().ok().cloned().flatten().as_deref());
+    logging::init(flag.as_ref().ok().cloned().flatten().as_deref());
     let state = match flag {
         Ok(data_dir) => AppState::open(Launch {
             data_dir,
@@ -67,6 +69,7 @@ pub fn run() -> Result<(), tauri::Error> {
             if let Ok(session) = state.session() {
                 start_watchers(&state, session);
             }
+            tauri::async_runtime::spawn(metrics_endpoint::run(state.clone()));
             tauri::async_runtime::spawn(network::watch(state.clone()));
             tauri::async_runtime::spawn(sync::watch(state.clone()));
             Ok(())
@@ -89,6 +92,7 @@ pub fn run() -> Result<(), tauri::Error> {
             commands::settings::set_api_key,
             commands::settings::delete_api_key,
             commands::ops::ops_status,
+            commands::ops::metrics_text,
             commands::sync::login,
             commands::sync::logout,
             commands::sync::sync_now,
@@ -100,6 +104,9 @@ pub fn run() -> Result<(), tauri::Error> {
             commands::admin::assign_account,
             commands::admin::save_budget,
             commands::admin::save_flag,
+            commands::privacy::privacy_view,
+            commands::privacy::file_privacy_request,
+            commands::privacy::purge_retention,
         ])
         .run(tauri::generate_context!())
 }
@@ -107,6 +114,7 @@ pub fn run() -> Result<(), tauri::Error> {
 /// Starts what runs for an open session: desktop notifications from the engine's events.
 /// Also resumes an enrichment the app was stopped in the middle of.
 pub fn start_watchers(state: &Arc<AppState>, session: Arc<Session>) {
+    tauri::async_runtime::spawn(retention::daily(session.clone()));
     tauri::async_runtime::spawn(notify::watch(session, state.emitter()));
     let state = state.clone();
     tauri::async_runtime::spawn(async move {
@@ -135,33 +143,6 @@ impl events::Emitter for Window {
             let _ = window.set_focus();
         }
     }
-}
-
-/// Logs to stderr and to `<data dir>/logs/partnerforge.log`, without colours (machines read
-/// them too); `RUST_LOG` overrides the level. No secret is ever logged.
-fn init_logging(data_dir_flag: Option<&Path>) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let file = pf_store::resolve_data_dir(data_dir_flag)
-        .ok()
-        .and_then(|dir| {
-            let path = dir.join(LOG_FILE);
-            std::fs::create_dir_all(path.parent()?).ok()?;
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .ok()
-        });
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false);
-    // A second initialisation (e.g. from a test harness) is harmless; ignore it.
-    let _ = match file {
-        Some(file) => builder
-            .with_writer(std::io::stderr.and(std::sync::Mutex::new(file)))
-            .try_init(),
-        None => builder.with_writer(std::io::stderr).try_init(),
-    };
 }
 
 /// Finds `--data-dir PATH` or `--data-dir=PATH` in the process arguments (the first one is the

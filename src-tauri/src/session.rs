@@ -47,6 +47,8 @@ pub struct Session {
     engine: RwLock<Result<Arc<Engine>, CommandError>>,
     /// One bus for every engine this session builds.
     events: EventBus,
+    /// Counts what the engines publish on `events` (the Ops page and `/metrics`).
+    metrics: pf_engine::Metrics,
     demo: Option<DemoApis>,
     /// The sync token once read or given (the keyring is asked once per session).
     sync_token: Mutex<Option<Zeroizing<String>>>,
@@ -65,12 +67,15 @@ impl Session {
         });
         let store = Arc::new(Mutex::new(store));
         let events = EventBus::default();
+        let metrics = pf_engine::Metrics::new();
+        metrics.attach(&events);
         let session = Self {
             data_dir: data_dir.to_owned(),
             store,
             config: Mutex::new(config),
             engine: RwLock::new(Err(CommandError::new("desktop.starting", "starting"))),
             events,
+            metrics,
             demo,
             sync_token: Mutex::new(None),
         };
@@ -81,6 +86,11 @@ impl Session {
     /// The engine events of this session, whichever engine publishes them.
     pub fn events(&self) -> &EventBus {
         &self.events
+    }
+
+    /// The session's engine metrics (every engine it built counts here).
+    pub fn metrics(&self) -> &pf_engine::Metrics {
+        &self.metrics
     }
 
     pub fn is_demo(&self) -> bool {

@@ -19,6 +19,6 @@ pub use error::CoreError;
 pub use flag::FeatureFlag;
 pub use ids::{AccountId, PrivacyRequestId, TeamId, TerritoryId, UserId};
 pub use module::ModuleId;
-pub use privacy::{Correction, DataClass, PrivacyKind, PrivacyStatus, RetentionDays, Subject};
 pub use permission::{AccountScope, Action, Actor, Resource, Role, Setting, can};
+pub use privacy::{Correction, DataClass, PrivacyKind, PrivacyStatus, RetentionDays, Subject};
 pub use source::{Intelligence, SourceId, SourceRef, Sourced};

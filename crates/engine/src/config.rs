@@ -74,6 +74,7 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "180",
         "intent signals older than this give no points",
     ),
+    ("metrics.listen", "", "local /metrics address; empty: off"),
     (
         "notifications.enabled",
         "true",

@@ -151,6 +151,38 @@ impl Gateway {
         b.state(Instant::now())
     }
 
+    /// Every source the gateway has limits for, with its breaker state and the tokens its
+    /// bucket holds now (read at scrape time by the metrics).
+    pub fn limit_states(&self) -> Vec<(SourceId, BreakerState, f64)> {
+        let all: Vec<(SourceId, Arc<Limits>)> = self
+            .inner
+            .limits
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .map(|(id, l)| (id.clone(), l.clone()))
+            .collect();
+        let now = Instant::now();
+        let mut out: Vec<_> = all
+            .into_iter()
+            .map(|(id, limits)| {
+                let state = limits
+                    .breaker
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .state(now);
+                let tokens = limits
+                    .bucket
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .available(now);
+                (id, state, tokens)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
     async fn wait_for_token(&self, limits: &Limits) {
         loop {
             let wait = {
@@ -266,6 +298,12 @@ impl Gateway {
                     attempt += 1;
                     let s = &self.inner.settings;
                     if attempt >= s.max_attempts {
+                        if rate_limited {
+                            // Still 429 after every attempt: the call gave up, and a provider
+                            // that keeps doing that opens the breaker (no retry storm).
+                            let why = format!("rate limited (429) on every attempt: {reason}");
+                            self.breaker_failure(&limits, spec, &why);
+                        }
                         return Err(if rate_limited {
                             SourceError::RateLimited {
                                 retry_after_secs: after.map(|d| d.as_secs()),
@@ -279,6 +317,7 @@ impl Gateway {
                     }
                     let wait = match after {
                         Some(a) if a > s.max_retry_wait => {
+                            self.breaker_failure(&limits, spec, &reason);
                             return Err(SourceError::RateLimited {
                                 retry_after_secs: Some(a.as_secs()),
                             });
@@ -335,11 +374,22 @@ impl Gateway {
             .inner
             .meter
             .settle(spec, reservation, &outcome, elapsed);
+        let status = outcome.status().as_str().to_owned();
+        // Source, endpoint name and status only: never the URL (some carry the API key).
+        tracing::debug!(source = %spec.source, endpoint = spec.endpoint, status, ms = elapsed.as_millis() as u64, cost_micros = cost, "call");
         self.inner.events.publish(EngineEvent::CallMade {
             source: spec.source.clone(),
             endpoint: spec.endpoint.to_owned(),
             cost_micros: cost,
-            status: outcome.status().as_str().to_owned(),
+            status: status.clone(),
         });
+        if outcome != Outcome::CircuitOpen {
+            self.inner.events.publish(EngineEvent::CallTimed {
+                source: spec.source.clone(),
+                endpoint: spec.endpoint.to_owned(),
+                status,
+                seconds: elapsed.as_secs_f64(),
+            });
+        }
     }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use time::OffsetDateTime;
+use tracing::Instrument as _;
 
 use crate::engine::Engine;
 use crate::fetcher::Fetcher;
@@ -41,6 +42,18 @@ pub enum ModuleOutcome {
 }
 
 impl ModuleOutcome {
+    /// The outcome's name without its detail (`done`, `fresh`, `resumed`, `skipped`, `failed`):
+    /// what logs and metrics label it with.
+    pub fn status(&self) -> &'static str {
+        match self {
+            ModuleOutcome::Done { .. } => "done",
+            ModuleOutcome::Fresh => "fresh",
+            ModuleOutcome::Resumed => "resumed",
+            ModuleOutcome::Skipped(_) => "skipped",
+            ModuleOutcome::Failed(_) => "failed",
+        }
+    }
+
     fn hurts(&self) -> bool {
         match self {
             ModuleOutcome::Failed(_) => true,
@@ -83,7 +96,19 @@ fn lock(
 impl Engine {
     /// Runs a job to the end. Module failures are recorded and make the job `partial`; only
     /// problems with the store or the request itself are errors.
+    /// Everything logged while the job runs is inside a `job` span (field `job_id`), and while
+    /// it works on a domain inside a `domain` span (fields `job_id` and `domain`).
     pub async fn enrich(&self, req: &JobRequest) -> Result<JobReport, EngineError> {
+        let span = tracing::info_span!("job", job_id = %req.job);
+        self.run_job(req).instrument(span).await
+    }
+
+    async fn run_job(&self, req: &JobRequest) -> Result<JobReport, EngineError> {
+        tracing::info!(
+            domains = req.domains.len(),
+            force = req.force,
+            "enrichment started"
+        );
         let wanted: BTreeSet<ModuleId> = self.wanted_modules(req.modules.as_deref())?;
         let (spent_before, _) = self.budget();
         self.events.publish(EngineEvent::EnrichmentStarted {
@@ -103,10 +128,12 @@ impl Engine {
                 .map(|domain| {
                     let fetcher = fetcher.clone();
                     let (wanted, peers) = (&wanted, &peers);
+                    let span = tracing::info_span!("domain", job_id = %req.job, domain = %domain);
                     async move {
                         self.enrich_domain(req, &domain, wanted, peers, &fetcher)
                             .await
                     }
+                    .instrument(span)
                 })
                 .buffer_unordered(self.settings.concurrency)
                 .collect()
@@ -127,6 +154,7 @@ impl Engine {
         };
         let (spent_after, _) = self.budget();
         let spent = spent_after.saturating_sub(spent_before);
+        tracing::info!(?status, failed, spent_micros = spent, "enrichment finished");
         self.events.publish(EngineEvent::EnrichmentCompleted {
             job: req.job.to_string(),
             status,
@@ -181,7 +209,8 @@ impl Engine {
         };
         let mut deps: BTreeMap<ModuleId, Intelligence> = BTreeMap::new();
         let mut outcomes = BTreeMap::new();
-        for wave in self.registry.waves() {
+        for (index, wave) in self.registry.waves().iter().enumerate() {
+            let started = std::time::Instant::now();
             let todo: Vec<ModuleId> = wave
                 .iter()
                 .copied()
@@ -206,6 +235,7 @@ impl Engine {
                 if let Some(i) = intel {
                     deps.insert(*m, i);
                 }
+                tracing::info!(module = %m, outcome = outcome.status(), "module finished");
                 self.events.publish(EngineEvent::ModuleCompleted {
                     domain: domain.clone(),
                     module: *m,
@@ -213,6 +243,12 @@ impl Engine {
                 });
                 outcomes.insert(*m, outcome);
             }
+            self.events.publish(EngineEvent::WaveCompleted {
+                job: req.job.to_string(),
+                domain: domain.clone(),
+                wave: index,
+                seconds: started.elapsed().as_secs_f64(),
+            });
             if let Some(profile) = deps.get(&ModuleId::COMPANY_PROFILE) {
                 let ticker = profile
                     .data()
@@ -231,6 +267,7 @@ impl Engine {
         } else {
             JobStatus::Complete
         };
+        tracing::info!(?status, "domain finished");
         self.events.publish(EngineEvent::DomainCompleted {
             job: req.job.to_string(),
             domain: domain.clone(),

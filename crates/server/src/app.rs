@@ -143,6 +143,8 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     pub tls: Option<TlsFiles>,
     pub max_body: usize,
+    /// When the first daily retention purge runs after start; `None`: never while serving.
+    pub purge_after: Option<std::time::Duration>,
 }
 
 impl Default for ServeConfig {
@@ -151,13 +153,30 @@ impl Default for ServeConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
             tls: None,
             max_body: DEFAULT_MAX_BODY,
+            purge_after: Some(crate::retention::FIRST_PURGE_AFTER),
         }
     }
 }
 
-/// Serves the API until `shutdown` completes. `on_bound` learns the bound address (port 0 binds
-/// a free one).
+/// Serves the API until `shutdown` completes, purging by the retention policy daily meanwhile.
+/// `on_bound` learns the bound address (port 0 binds a free one).
 pub async fn serve(
+    store: Arc<dyn ServerStore>,
+    config: ServeConfig,
+    on_bound: impl FnOnce(SocketAddr) + Send,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let purge = config
+        .purge_after
+        .map(|after| crate::retention::spawn_daily(Arc::clone(&store), after));
+    let served = serve_api(store, config, on_bound, shutdown).await;
+    if let Some(task) = purge {
+        task.abort();
+    }
+    served
+}
+
+async fn serve_api(
     store: Arc<dyn ServerStore>,
     config: ServeConfig,
     on_bound: impl FnOnce(SocketAddr) + Send,

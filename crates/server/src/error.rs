@@ -40,6 +40,12 @@ pub enum ServerError {
     NotBuilt(String),
     #[error("method not allowed")]
     MethodNotAllowed,
+    #[error("privacy request {0} not found")]
+    PrivacyNotFound(String),
+    #[error("{0}")]
+    PrivacyBadRequest(String),
+    #[error("this laptop is not one privacy request {0} waits for")]
+    PrivacyNotExpected(String),
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
     #[error("migration {name} failed: {source}")]
@@ -88,6 +94,9 @@ impl ServerError {
             ServerError::ReservationGone(_) => ErrorCode::ReservationGone,
             ServerError::NotBuilt(_) => ErrorCode::NotBuilt,
             ServerError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ServerError::PrivacyNotFound(_) => ErrorCode::PrivacyNotFound,
+            ServerError::PrivacyBadRequest(_) => ErrorCode::PrivacyBadRequest,
+            ServerError::PrivacyNotExpected(_) => ErrorCode::PrivacyNotExpected,
             ServerError::Db(_)
             | ServerError::Migration { .. }
             | ServerError::Pg(_)

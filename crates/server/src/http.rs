@@ -2,8 +2,10 @@
 //! answers for unknown routes and methods. Handlers live in the files below, one per concern.
 
 mod admin;
+mod audit;
 mod extract;
 mod metrics;
+mod privacy;
 mod sync;
 
 pub use extract::{ApiJson, Caller};
@@ -54,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/budget/release", post(sync::release))
         .route("/v1/ratelimit/lease", post(sync::lease))
         .merge(admin::routes())
+        .merge(privacy::routes())
+        .merge(audit::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), track))

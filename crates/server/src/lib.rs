@@ -14,6 +14,7 @@ pub mod auth;
 pub mod error;
 pub mod http;
 pub mod policy;
+pub mod retention;
 pub mod store;
 pub mod testing;
 

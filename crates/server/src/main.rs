@@ -1,5 +1,6 @@
 //! `partnerforge-server`: `init` creates the database and the first admin (printing their token
-//! once), `serve` runs the sync API. `DATABASE_URL=postgres://...` (or `postgresql://`) selects
+//! once), `serve` runs the sync API (and the daily retention purge), `purge` runs the retention
+//! purge once. `DATABASE_URL=postgres://...` (or `postgresql://`) selects
 //! PostgreSQL instead of SQLite. Logs go to stderr, without colours, never with tokens or the
 //! database URL's password.
 #![forbid(unsafe_code)]
@@ -47,6 +48,12 @@ enum Command {
         /// Request bodies above this many bytes get 413.
         #[arg(long, default_value_t = pf_server::http::DEFAULT_MAX_BODY)]
         max_body_bytes: usize,
+    },
+    /// Delete what the retention policy no longer keeps, once (`serve` does it daily); prints
+    /// the counts as JSON on stdout.
+    Purge {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -124,6 +131,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     listen,
                     tls,
                     max_body: max_body_bytes,
+                    ..ServeConfig::default()
                 };
                 pf_server::serve(
                     store,
@@ -135,6 +143,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     },
                 )
                 .await?;
+                Ok(())
+            }
+            Command::Purge { db } => {
+                let store = open_store(&db.backend()?).await?;
+                let report = pf_server::retention::purge_once(store.as_ref()).await?;
+                println!("{}", serde_json::to_string(&report)?);
                 Ok(())
             }
         }

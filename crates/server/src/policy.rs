@@ -13,6 +13,7 @@
 //!   admins change budgets").
 //! - *may add accounts to the server*: `Administer` on the territories setting.
 //! - flags, retention and the caller's own identity are about the caller and go to everyone.
+//! - *may read the audit log*: `Administer` on the roles setting (admins only).
 
 use pf_core::{AccountScope, Action, Actor, Resource, Setting, TeamId, UserId, can};
 use pf_sync::{ChangeItem, SyncedAccount, Territory, Withheld};
@@ -88,6 +89,16 @@ pub fn may_spend(actor: &Actor) -> bool {
     can(actor, Action::Enrich, &Resource::Account(own))
 }
 
+/// May the actor file, list and export privacy requests (admins only).
+pub fn may_handle_privacy(actor: &Actor) -> bool {
+    can(actor, Action::Administer, &Resource::PrivacyRequests)
+}
+
+/// May the actor read the audit log (admins only).
+pub fn may_read_audit(actor: &Actor) -> bool {
+    may(actor, Action::Administer, Setting::Roles)
+}
+
 /// May the actor change the team's budget limits (admins only).
 pub fn may_set_budget(actor: &Actor, team: TeamId) -> bool {
     can(actor, Action::Administer, &Resource::TeamBudget { team })
@@ -152,6 +163,8 @@ pub fn render(actor: &Actor, item: FeedItem) -> Option<ChangeItem> {
         }),
         FeedItem::FlagRemoved(key) => ChangeItem::FlagRemoved { key },
         FeedItem::Retention(p) => ChangeItem::Retention(p),
+        FeedItem::PrivacyOrder(o) => ChangeItem::PrivacyOrder(o),
+        FeedItem::PrivacyOrderRemoved(id) => ChangeItem::PrivacyOrderRemoved { id },
     })
 }
 

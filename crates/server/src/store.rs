@@ -17,18 +17,24 @@
 pub mod conformance;
 mod model;
 pub(crate) mod postgres;
+mod privacy;
 mod sqlite;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
-use pf_core::{AccountId, AccountScope, Actor, FeatureFlag, TeamId, TerritoryId, UserId};
+use pf_core::{
+    AccountId, AccountScope, Actor, FeatureFlag, PrivacyRequestId, PrivacyStatus, TeamId,
+    TerritoryId, UserId,
+};
 use pf_sync::{
-    AccountInput, AssignmentInput, BudgetAlert, BudgetInput, BudgetView, Lease, Me, PriceEntry,
+    AccountInput, AssignmentInput, AuditEntry, AuditQuery, BudgetAlert, BudgetInput, BudgetView,
+    Lease, Me, PriceEntry, PrivacyOrder, PrivacyReport, PrivacyRequestInput, PrivacyRequestView,
     Reservation, ReservationId, RetentionPolicy, Settlement, SourceLimit, SyncedAccount, Team,
     Territory, TerritoryInput, UsageAck, UsageRecord, User, UserInput,
 };
+use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::ServerError;
@@ -73,6 +79,49 @@ pub enum FeedItem {
     Flag(FeatureFlag),
     FlagRemoved(String),
     Retention(RetentionPolicy),
+    /// An open privacy request for the user's laptops to carry out.
+    PrivacyOrder(PrivacyOrder),
+    /// The request completed: laptops forget the order.
+    PrivacyOrderRemoved(PrivacyRequestId),
+}
+
+/// One line to append to the audit log (the store stamps its time and sequence).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    /// `None` for the system (a retention purge).
+    pub actor: Option<UserId>,
+    pub action: String,
+    pub target: String,
+    pub detail: serde_json::Value,
+}
+
+impl AuditRecord {
+    pub fn new(
+        actor: Option<&UserId>,
+        action: &str,
+        target: impl Into<String>,
+        detail: serde_json::Value,
+    ) -> Self {
+        Self {
+            actor: actor.cloned(),
+            action: action.to_owned(),
+            target: target.into(),
+            detail,
+        }
+    }
+}
+
+/// What one retention purge deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct PurgeReport {
+    /// Usage records older than the policy's `usage_days` (none when it is 0: keep).
+    pub usage: u64,
+    /// Rate-limit leases older than a day (every window has ended).
+    pub leases: u64,
+    /// Settled (or long expired) reservations older than a day.
+    pub reservations: u64,
+    /// Privacy requests completed because the laptops they still waited for are gone.
+    pub privacy_completed: u64,
 }
 
 /// One page of a user's feed.
@@ -175,6 +224,35 @@ pub trait ServerStore: Send + Sync + 'static {
     /// The user's feed after `since`, at most `limit` entries. `since` beyond the newest
     /// sequence is `BadCursor`. With nothing new: no entries, `next == since`.
     async fn changes(&self, user: UserId, since: u64, limit: u32) -> Result<FeedPage>;
+
+    // Privacy requests, the audit log, retention.
+    /// Files a request and acts on the server's own tables in the same transaction; the order
+    /// goes to every user with a live token (their laptops are expected to report). Writes the
+    /// `privacy.file` audit entry (and `privacy.complete` when no laptop is expected).
+    async fn file_privacy(
+        &self,
+        input: PrivacyRequestInput,
+        by: UserId,
+        now: OffsetDateTime,
+    ) -> Result<PrivacyRequestView>;
+    /// A laptop's report, by the id of the token it signed in with. Idempotent; completes the
+    /// request when no expected laptop is left to report.
+    async fn report_privacy(
+        &self,
+        id: PrivacyRequestId,
+        token: String,
+        report: PrivacyReport,
+        now: OffsetDateTime,
+    ) -> Result<PrivacyStatus>;
+    /// Every request, newest first.
+    async fn privacy_requests(&self) -> Result<Vec<PrivacyRequestView>>;
+    async fn privacy_request(&self, id: PrivacyRequestId) -> Result<Option<PrivacyRequestView>>;
+    /// An access request's export: the server's findings and each laptop's export.
+    async fn privacy_export(&self, id: PrivacyRequestId) -> Result<serde_json::Value>;
+    async fn append_audit(&self, record: AuditRecord) -> Result<u64>;
+    async fn audit(&self, query: AuditQuery) -> Result<Vec<AuditEntry>>;
+    /// Deletes what the retention policy no longer keeps and writes a `retention.purge` entry.
+    async fn purge(&self, now: OffsetDateTime) -> Result<PurgeReport>;
 }
 
 /// `YYYY-MM` of a time (UTC): the budget month.

@@ -51,6 +51,9 @@ checks!(
     usage_is_idempotent,
     leases_respect_the_window_limit,
     settings_reach_their_audience,
+    erasure_reaches_every_laptop_then_forgets_the_subject,
+    privacy_reports_are_checked,
+    audit_log_is_filtered_and_purge_is_audited,
 );
 
 /// Checks that take a shared store (`Arc`) because they call it from many tasks at once.

@@ -15,7 +15,6 @@ mod checkpoint;
 mod data_dir;
 mod diff;
 mod error;
-mod health;
 mod history;
 mod import;
 mod intelligence;
@@ -50,7 +49,7 @@ pub use key::{KEYRING_SERVICE, KeySource, PASSPHRASE_ENV, SALT_FILE, delete_data
 pub use notifications::Notification;
 pub use privacy::{
     ExportRecord, OpenOrder, PrivacyOrigin, PrivacyOutcome, PrivacyRequestRecord, RecordCounts,
-    SubjectRecord,
+    SubjectRecord, access_report,
 };
 pub use queue::QueuedEnrichment;
 pub use retention::PurgeReport;

@@ -255,3 +255,45 @@ impl Store {
         Ok(out)
     }
 }
+
+// The database's health: SQLite's own integrity check (run after a crash or a kill to prove
+// nothing is corrupt), and a page limit that makes the database "full" on purpose, so that tests
+// and diagnostics can exercise a full disk on any machine.
+
+/// SQLite's largest page count, which is also its default limit (no limit in practice).
+const NO_PAGE_LIMIT: u64 = 4_294_967_294;
+
+impl Store {
+    /// `PRAGMA integrity_check`: `Ok(())` when SQLite finds nothing wrong, else
+    /// [`StoreError::Corrupt`] with the problems it listed.
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let lines = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        if lines.len() == 1 && lines[0] == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(lines.join("; ")))
+        }
+    }
+
+    /// The database's size in pages.
+    pub fn page_count(&self) -> Result<u64, StoreError> {
+        let n: i64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    /// Caps the database at `pages` pages for this connection (`None` lifts the cap); a write
+    /// that needs more fails with [`StoreError::DiskFull`], exactly as on a full disk. SQLite
+    /// never sets the cap below the current size; the cap in force is returned.
+    pub fn set_max_page_count(&self, pages: Option<u64>) -> Result<u64, StoreError> {
+        let pages = pages.unwrap_or(NO_PAGE_LIMIT).min(NO_PAGE_LIMIT);
+        let n: i64 = self
+            .conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+}

@@ -2,6 +2,7 @@
 //! else; the caller applies the changes it pulls to its own store.
 
 mod admin;
+mod privacy;
 
 use reqwest::{Method, StatusCode};
 use serde::Serialize;

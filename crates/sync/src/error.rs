@@ -46,13 +46,20 @@ pub enum ErrorCode {
     Conflict,
     /// 501: a configured feature this build does not have.
     NotBuilt,
+    /// 404: no privacy request with this id.
+    PrivacyNotFound,
+    /// 400: a privacy request the server cannot act on (a bad e-mail, a one-word name, a
+    /// rectification without a correction).
+    PrivacyBadRequest,
+    /// 403: this laptop (its token) is not one the privacy request waits for.
+    PrivacyNotExpected,
     /// 500: the server failed; nothing was written.
     Internal,
 }
 
 impl ErrorCode {
     /// Every code.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::MissingToken,
         ErrorCode::BadToken,
         ErrorCode::Expired,
@@ -69,6 +76,9 @@ impl ErrorCode {
         ErrorCode::NotFound,
         ErrorCode::Conflict,
         ErrorCode::NotBuilt,
+        ErrorCode::PrivacyNotFound,
+        ErrorCode::PrivacyBadRequest,
+        ErrorCode::PrivacyNotExpected,
         ErrorCode::Internal,
     ];
 
@@ -91,6 +101,9 @@ impl ErrorCode {
             ErrorCode::NotFound => "not_found",
             ErrorCode::Conflict => "conflict",
             ErrorCode::NotBuilt => "server.not_built",
+            ErrorCode::PrivacyNotFound => "privacy.not_found",
+            ErrorCode::PrivacyBadRequest => "privacy.bad_request",
+            ErrorCode::PrivacyNotExpected => "privacy.not_expected",
             ErrorCode::Internal => "server.internal",
         }
     }
@@ -99,15 +112,18 @@ impl ErrorCode {
     pub fn status(self) -> u16 {
         match self {
             ErrorCode::MissingToken | ErrorCode::BadToken | ErrorCode::Expired => 401,
-            ErrorCode::BadJson | ErrorCode::UnknownField | ErrorCode::BadCursor => 400,
+            ErrorCode::BadJson
+            | ErrorCode::UnknownField
+            | ErrorCode::BadCursor
+            | ErrorCode::PrivacyBadRequest => 400,
             ErrorCode::TooLarge => 413,
             ErrorCode::Invalid => 422,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::Denied => 403,
+            ErrorCode::Denied | ErrorCode::PrivacyNotExpected => 403,
             ErrorCode::OverCap => 402,
             ErrorCode::NoBudget | ErrorCode::Conflict => 409,
             ErrorCode::ReservationGone => 410,
-            ErrorCode::NotFound => 404,
+            ErrorCode::NotFound | ErrorCode::PrivacyNotFound => 404,
             ErrorCode::NotBuilt => 501,
             ErrorCode::Internal => 500,
         }
@@ -189,6 +205,26 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), ErrorCode::ALL.len(), "duplicate code names");
+    }
+
+    #[test]
+    fn privacy_codes_have_their_own_names_and_statuses() {
+        let got: Vec<(&str, u16)> = [
+            ErrorCode::PrivacyNotFound,
+            ErrorCode::PrivacyBadRequest,
+            ErrorCode::PrivacyNotExpected,
+        ]
+        .into_iter()
+        .map(|c| (c.as_str(), c.status()))
+        .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("privacy.not_found", 404),
+                ("privacy.bad_request", 400),
+                ("privacy.not_expected", 403)
+            ]
+        );
     }
 
     #[test]

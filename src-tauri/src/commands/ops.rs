@@ -1,4 +1,5 @@
-//! Operations: sources' health and breakers, running and recent jobs, the offline queue.
+//! Operations: sources' health and breakers, running and recent jobs, the offline queue, and
+//! the engine metrics in the Prometheus text format ([`metrics_text`]).
 
 use serde::Serialize;
 
@@ -110,6 +111,22 @@ pub async fn view(state: &AppState) -> Result<OpsView, CommandError> {
         jobs,
         queued,
     })
+}
+
+/// The session's metrics in the Prometheus text format: its counters and histograms, and the
+/// breaker and rate-limiter gauges of the current engine (none while it cannot be built).
+pub fn metrics_text_of(state: &AppState) -> Result<String, CommandError> {
+    let session = state.session()?;
+    let gauges = session
+        .engine()
+        .map(|e| e.adapter_gauges())
+        .unwrap_or_default();
+    Ok(session.metrics().render(&gauges))
+}
+
+#[tauri::command]
+pub async fn metrics_text(state: Shared<'_>) -> Result<String, CommandError> {
+    metrics_text_of(&state)
 }
 
 #[tauri::command]

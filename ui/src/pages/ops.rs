@@ -1,11 +1,13 @@
-//! Ops: the sources' health and circuit breakers, running and recent enrichment jobs, and the
-//! offline queue. Polls `ops_status` every [`POLL`] while the page is shown; the timer stops when
+//! Ops: the sources' health and circuit breakers, running and recent enrichment jobs, the
+//! offline queue, and the engine metrics ([`metrics`]). Polls `ops_status` every [`POLL`] while the page is shown; the timer stops when
 //! the page is unmounted. A failed poll shows the error above the last good tables.
 //!
 //! Hooks: `section#ops[data-ready]`, `#ops-refresh`, `#ops-updated`, `#ops-error[data-code]`,
 //! `table#ops-sources` (`tr[data-source]`, `.status-pill[data-health]`, `.status-pill[data-breaker]`,
 //! `td[data-key]`), `table#ops-jobs` (`tr[data-job][data-status]`), `#ops-queue`
 //! (`li[data-domain]`), `#ops-queue-empty`.
+
+mod metrics;
 
 use std::time::Duration;
 
@@ -27,6 +29,8 @@ struct OpsState {
     loading: RwSignal<bool>,
     /// When the last answer arrived (local time).
     updated: RwSignal<Option<String>>,
+    /// Bumped at each poll: the metrics panel reloads with the page.
+    tick: RwSignal<u64>,
 }
 
 impl OpsState {
@@ -36,6 +40,7 @@ impl OpsState {
             return;
         }
         self.loading.set(true);
+        self.tick.update(|t| *t += 1);
         spawn_local(async move {
             let result = api::ops_status().await;
             if self.data.is_disposed() {
@@ -62,6 +67,7 @@ pub fn OpsPage() -> impl IntoView {
         error: RwSignal::new(None),
         loading: RwSignal::new(false),
         updated: RwSignal::new(None),
+        tick: RwSignal::new(0),
     };
     state.reload();
     let timer = set_interval_with_handle(move || state.reload(), POLL).ok();
@@ -116,6 +122,7 @@ pub fn OpsPage() -> impl IntoView {
                 .into_any(),
                 None => ().into_any(),
             }}
+            <metrics::MetricsPanel tick=state.tick.read_only() />
         </section>
     }
 }

@@ -89,7 +89,10 @@ pub fn PrivacyPage() -> impl IntoView {
             })}
             {move || (state.data.with(Option::is_none) && state.error.with(Option::is_none))
                 .then(|| view! { <Skeleton lines=6 /> })}
-            {move || can_file().then(|| view! { <form::RequestForm state /> })}
+            // `Show` keeps the form (and its last result) across reloads of the page's data.
+            <Show when=can_file>
+                <form::RequestForm state />
+            </Show>
             <tables::Requests state />
             <RetentionCard state />
             <tables::AuditLog state />

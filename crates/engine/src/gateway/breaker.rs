@@ -13,6 +13,17 @@ pub enum BreakerState {
     HalfOpen,
 }
 
+impl BreakerState {
+    /// The state as the `circuit_breaker_state` gauge shows it: 0 closed, 1 half-open, 2 open.
+    pub fn gauge(&self) -> u8 {
+        match self {
+            BreakerState::Closed => 0,
+            BreakerState::HalfOpen => 1,
+            BreakerState::Open { .. } => 2,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Breaker {
     threshold: u32,

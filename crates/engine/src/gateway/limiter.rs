@@ -51,6 +51,16 @@ impl TokenBucket {
     pub fn rate(&self) -> f64 {
         self.rate
     }
+
+    /// Tokens a call could take at `now`, without taking one. An unlimited bucket (rate 0)
+    /// always has its full burst.
+    pub fn available(&self, now: Instant) -> f64 {
+        if self.rate <= 0.0 {
+            return self.burst;
+        }
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        (self.tokens + elapsed * self.rate).min(self.burst)
+    }
 }
 
 #[cfg(test)]
@@ -67,6 +77,18 @@ mod tests {
         assert!((wait.as_secs_f64() - 0.1).abs() < 0.01, "{wait:?}");
         assert!(b.try_take(t0 + Duration::from_millis(100)).is_ok());
         assert!(b.try_take(t0 + Duration::from_millis(100)).is_err());
+    }
+
+    #[test]
+    fn available_tokens_refill_at_the_rate_up_to_the_burst() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::new(10.0, 2.0);
+        b.try_take(t0).expect("first");
+        b.try_take(t0).expect("second");
+        assert!(b.available(t0) < 0.01);
+        let half = b.available(t0 + Duration::from_millis(50));
+        assert!((half - 0.5).abs() < 0.01, "{half}");
+        assert!((b.available(t0 + Duration::from_secs(5)) - 2.0).abs() < 1e-9);
     }
 
     #[test]

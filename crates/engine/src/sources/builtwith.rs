@@ -19,8 +19,8 @@
 //! as charged: BuiltWith did bill the lookup). The key travels in the query (`KEY=`), which
 //! citations redact; error texts are scrubbed of it as well.
 
-mod domain;
-mod relationships;
+pub mod domain;
+pub mod relationships;
 
 use async_trait::async_trait;
 use pf_core::{ModuleId, SourceId};

@@ -186,7 +186,7 @@ fn job(
 }
 
 /// `{"jobs":[{title, location:{name}, absolute_url, first_published|updated_at, departments?}]}`.
-fn greenhouse_jobs(body: &Value) -> Result<Vec<Value>, SourceError> {
+pub fn greenhouse_jobs(body: &Value) -> Result<Vec<Value>, SourceError> {
     let list = body.get("jobs").and_then(Value::as_array).ok_or_else(|| {
         SourceError::Malformed("Greenhouse board body has no `jobs` array".into())
     })?;
@@ -213,7 +213,7 @@ fn greenhouse_jobs(body: &Value) -> Result<Vec<Value>, SourceError> {
 }
 
 /// `[{text, categories:{department, team, location}, hostedUrl, createdAt (epoch ms)}]`.
-fn lever_jobs(body: &Value) -> Result<Vec<Value>, SourceError> {
+pub fn lever_jobs(body: &Value) -> Result<Vec<Value>, SourceError> {
     let list = body
         .as_array()
         .ok_or_else(|| SourceError::Malformed("Lever postings body is not an array".into()))?;

@@ -19,9 +19,9 @@
 //! then refuses its own calls until the block has passed, since calling again extends it. The
 //! "automated tools" page is a `Config` error naming the User-Agent requirement.
 
-mod companyfacts;
-mod submissions;
-mod tickers;
+pub mod companyfacts;
+pub mod submissions;
+pub mod tickers;
 
 pub use tickers::{Listed, find, normalise_name};
 

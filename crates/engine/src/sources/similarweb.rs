@@ -242,7 +242,7 @@ pub fn last_full_months(now: time::OffsetDateTime, n: i32) -> (String, String) {
     (fmt(index - n.max(1)), fmt(index - 1))
 }
 
-fn visits_facts(
+pub fn visits_facts(
     body: &Value,
     cx: &SourceContext<'_>,
     d: &SourceDescriptor,
@@ -291,7 +291,7 @@ fn visits_facts(
     ])
 }
 
-fn similar_facts(
+pub fn similar_facts(
     body: &Value,
     cx: &SourceContext<'_>,
     d: &SourceDescriptor,

@@ -74,7 +74,7 @@ impl Website {
 }
 
 /// Pages: 2xx ok, 404/410 no data, 429/5xx retry, binary bodies refused.
-fn classify_page(reply: &Reply) -> Verdict {
+pub fn classify_page(reply: &Reply) -> Verdict {
     match default_classify(reply) {
         Verdict::Ok if looks_binary(&reply.body) => Verdict::Fail(SourceError::Malformed(
             "the page is binary, not HTML".into(),
@@ -87,7 +87,7 @@ fn classify_page(reply: &Reply) -> Verdict {
     }
 }
 
-fn looks_binary(body: &[u8]) -> bool {
+pub fn looks_binary(body: &[u8]) -> bool {
     let head = &body[..body.len().min(1024)];
     head.contains(&0)
         || (head.len() >= 4

@@ -18,7 +18,7 @@
 //! the executives (`companyOfficers`: name, title, age, pay). Numbers are read plain or as
 //! `{raw, fmt}` objects, so `formatted=true` answers parse too.
 
-mod quote;
+pub mod quote;
 
 use async_trait::async_trait;
 use pf_core::{ModuleId, SourceId};
@@ -186,7 +186,7 @@ impl Source for YahooFinance {
 }
 
 /// The cookie request only has to set a cookie: any answer below 500 will do (fc.yahoo.com 404s).
-fn classify_cookie(reply: &Reply) -> Verdict {
+pub fn classify_cookie(reply: &Reply) -> Verdict {
     match reply.status {
         429 => Verdict::Retry {
             after: reply.retry_after(),
@@ -201,7 +201,7 @@ fn classify_cookie(reply: &Reply) -> Verdict {
 }
 
 /// The crumb is a short plain-text token.
-fn classify_crumb(reply: &Reply) -> Verdict {
+pub fn classify_crumb(reply: &Reply) -> Verdict {
     match reply.status {
         200 => {
             let t = reply.text();
@@ -226,7 +226,7 @@ fn classify_crumb(reply: &Reply) -> Verdict {
 }
 
 /// Reads a quoteSummary reply.
-fn classify_quote(reply: &Reply) -> Verdict {
+pub fn classify_quote(reply: &Reply) -> Verdict {
     match reply.status {
         200..=299 => Verdict::Ok,
         401 => Verdict::Fail(SourceError::Auth(INVALID_CRUMB.into())),

@@ -1,22 +1,26 @@
 //! The admin API: users and tokens, teams, territories, accounts, assignments, budgets, prices,
 //! source limits, flags and retention. Only admins change territories, budgets, flags and prices;
 //! managers read settings and assign accounts within their team; everything is asked of
-//! `pf_core::can` through [`crate::policy`].
+//! `pf_core::can` through [`crate::policy`]. Every change is appended to the audit log
+//! ([`super::audit::record`]) once it succeeded. Budgets, prices, limits, flags and retention are
+//! in [`settings`].
+
+mod settings;
 
 use axum::extract::{Path, State};
 use axum::routing::{get, put};
 use axum::{Json, Router};
-use pf_core::{Action, FeatureFlag, Resource, Setting, TeamId, TerritoryId, UserId, can};
+use pf_core::{Action, Resource, Setting, TeamId, TerritoryId, UserId, can};
 use pf_sync::{
-    AccountsAck, AccountsInput, AssignmentInput, BudgetInput, BudgetView, FlagInput, IssuedToken,
-    PriceEntry, RetentionPolicy, SourceLimit, SyncedAccount, Team, TeamInput, Territory,
-    TerritoryInput, TokenRequest, User, UserInput,
+    AccountsAck, AccountsInput, AssignmentInput, IssuedToken, SyncedAccount, Team, TeamInput,
+    Territory, TerritoryInput, TokenRequest, User, UserInput,
 };
-use time::OffsetDateTime;
+use serde_json::json;
 
+use super::audit::record;
 use super::{ApiJson, AppState, Caller};
 use crate::ServerError;
-use crate::policy::{self, Audience, may};
+use crate::policy::{self, may};
 
 type R<T> = Result<Json<T>, ServerError>;
 
@@ -43,20 +47,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/v1/admin/accounts", axum::routing::post(put_accounts))
         .route("/v1/admin/assignments", put(assign))
-        .route("/v1/admin/budgets", get(list_budgets))
-        .route("/v1/admin/budgets/{team}", put(put_budget))
-        .route("/v1/admin/prices", get(list_prices).put(put_price))
-        .route(
-            "/v1/admin/prices/{source}/{endpoint}",
-            axum::routing::delete(delete_price),
-        )
-        .route("/v1/admin/limits", get(list_limits).put(put_limit))
-        .route("/v1/admin/flags", get(list_flags).put(put_flag))
-        .route("/v1/admin/flags/{key}", axum::routing::delete(delete_flag))
-        .route("/v1/admin/retention", get(get_retention).put(put_retention))
+        .merge(settings::routes())
 }
 
-fn require(ok: bool, what: &str) -> Result<(), ServerError> {
+pub(super) fn require(ok: bool, what: &str) -> Result<(), ServerError> {
     if ok {
         Ok(())
     } else {
@@ -64,7 +58,7 @@ fn require(ok: bool, what: &str) -> Result<(), ServerError> {
     }
 }
 
-fn id<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T, ServerError> {
+pub(super) fn id<T: std::str::FromStr>(raw: &str, what: &str) -> Result<T, ServerError> {
     raw.parse()
         .map_err(|_| ServerError::NotFound(format!("{what} `{raw}`")))
 }
@@ -80,7 +74,13 @@ async fn put_user(
     ApiJson(u): ApiJson<UserInput>,
 ) -> R<User> {
     require(may(&a, Action::Administer, Setting::Roles), "change users")?;
-    Ok(Json(s.store.put_user(u).await?))
+    let before = s.store.list_users().await?;
+    let old = before.iter().find(|x| x.id == u.id);
+    let detail = json!({"role": u.role, "team": u.team,
+        "previous_role": old.map(|x| x.role), "previous_team": old.and_then(|x| x.team)});
+    let user = s.store.put_user(u).await?;
+    record(&s, &a, "user.role", format!("user:{}", user.id), detail).await;
+    Ok(Json(user))
 }
 
 async fn delete_user(
@@ -90,7 +90,16 @@ async fn delete_user(
 ) -> R<User> {
     require(may(&a, Action::Administer, Setting::Roles), "delete users")?;
     let user = UserId::new(&raw).map_err(|_| ServerError::NotFound(format!("user `{raw}`")))?;
-    Ok(Json(s.store.deactivate_user(user).await?))
+    let user = s.store.deactivate_user(user).await?;
+    record(
+        &s,
+        &a,
+        "user.delete",
+        format!("user:{}", user.id),
+        json!({}),
+    )
+    .await;
+    Ok(Json(user))
 }
 
 async fn issue_token(
@@ -101,9 +110,18 @@ async fn issue_token(
 ) -> R<IssuedToken> {
     require(may(&a, Action::Administer, Setting::Roles), "issue tokens")?;
     let user = UserId::new(&raw).map_err(|_| ServerError::NotFound(format!("user `{raw}`")))?;
-    Ok(Json(
-        crate::app::issue_token(s.store.as_ref(), user, req).await?,
-    ))
+    let issued = crate::app::issue_token(s.store.as_ref(), user, req).await?;
+    let detail =
+        json!({"op": "issue", "expires_at": issued.expires_at.map(|t| t.unix_timestamp())});
+    record(
+        &s,
+        &a,
+        "key.change",
+        format!("user:{}", issued.user),
+        detail,
+    )
+    .await;
+    Ok(Json(issued))
 }
 
 async fn list_teams(State(s): State<AppState>, Caller(a): Caller) -> R<Vec<Team>> {
@@ -117,7 +135,9 @@ async fn create_team(
     ApiJson(t): ApiJson<TeamInput>,
 ) -> R<Team> {
     require(may(&a, Action::Administer, Setting::Roles), "change teams")?;
-    Ok(Json(s.store.create_team(t.name).await?))
+    let team = s.store.create_team(t.name).await?;
+    team_changed(&s, &a, "create", &team).await;
+    Ok(Json(team))
 }
 
 async fn rename_team(
@@ -127,11 +147,12 @@ async fn rename_team(
     ApiJson(t): ApiJson<TeamInput>,
 ) -> R<Team> {
     require(may(&a, Action::Administer, Setting::Roles), "change teams")?;
-    Ok(Json(
-        s.store
-            .rename_team(id::<TeamId>(&raw, "team")?, t.name)
-            .await?,
-    ))
+    let team = s
+        .store
+        .rename_team(id::<TeamId>(&raw, "team")?, t.name)
+        .await?;
+    team_changed(&s, &a, "rename", &team).await;
+    Ok(Json(team))
 }
 
 async fn delete_team(
@@ -140,9 +161,27 @@ async fn delete_team(
     Path(raw): Path<String>,
 ) -> R<Team> {
     require(may(&a, Action::Administer, Setting::Roles), "change teams")?;
-    Ok(Json(
-        s.store.delete_team(id::<TeamId>(&raw, "team")?).await?,
-    ))
+    let team = s.store.delete_team(id::<TeamId>(&raw, "team")?).await?;
+    team_changed(&s, &a, "delete", &team).await;
+    Ok(Json(team))
+}
+
+async fn team_changed(s: &AppState, a: &pf_core::Actor, op: &str, t: &Team) {
+    let detail = json!({"op": op, "name": t.name});
+    record(s, a, "team.change", format!("team:{}", t.id), detail).await;
+}
+
+async fn territory_changed(s: &AppState, a: &pf_core::Actor, op: &str, t: &Territory) {
+    let detail = json!({"op": op, "name": t.name, "owner": t.owner, "members": t.members,
+        "priority": t.priority});
+    record(
+        s,
+        a,
+        "territory.change",
+        format!("territory:{}", t.id),
+        detail,
+    )
+    .await;
 }
 
 async fn list_territories(State(s): State<AppState>, Caller(a): Caller) -> R<Vec<Territory>> {
@@ -162,7 +201,9 @@ async fn create_territory(
         may(&a, Action::Administer, Setting::Territories),
         "change territories",
     )?;
-    Ok(Json(s.store.create_territory(t).await?))
+    let t = s.store.create_territory(t).await?;
+    territory_changed(&s, &a, "create", &t).await;
+    Ok(Json(t))
 }
 
 async fn update_territory(
@@ -175,11 +216,12 @@ async fn update_territory(
         may(&a, Action::Administer, Setting::Territories),
         "change territories",
     )?;
-    Ok(Json(
-        s.store
-            .update_territory(id::<TerritoryId>(&raw, "territory")?, t)
-            .await?,
-    ))
+    let t = s
+        .store
+        .update_territory(id::<TerritoryId>(&raw, "territory")?, t)
+        .await?;
+    territory_changed(&s, &a, "update", &t).await;
+    Ok(Json(t))
 }
 
 async fn delete_territory(
@@ -191,11 +233,12 @@ async fn delete_territory(
         may(&a, Action::Administer, Setting::Territories),
         "change territories",
     )?;
-    Ok(Json(
-        s.store
-            .delete_territory(id::<TerritoryId>(&raw, "territory")?)
-            .await?,
-    ))
+    let t = s
+        .store
+        .delete_territory(id::<TerritoryId>(&raw, "territory")?)
+        .await?;
+    territory_changed(&s, &a, "delete", &t).await;
+    Ok(Json(t))
 }
 
 async fn put_accounts(
@@ -212,9 +255,10 @@ async fn put_accounts(
             "at most {MAX_ACCOUNTS} accounts a request"
         )));
     }
-    Ok(Json(AccountsAck {
-        ids: s.store.put_accounts(input.accounts).await?,
-    }))
+    let ids = s.store.put_accounts(input.accounts).await?;
+    let detail = json!({"count": ids.len()});
+    record(&s, &a, "accounts.change", "accounts".to_owned(), detail).await;
+    Ok(Json(AccountsAck { ids }))
 }
 
 /// Admins assign anywhere; managers within their team (the account's current and new scope
@@ -231,127 +275,12 @@ async fn assign(
                 && can(&actor, Action::Assign, &Resource::Account(new.clone()))
         },
     );
+    let previous = s.store.account(input.account).await?.and_then(|x| x.owner);
+    let detail = json!({"owner": input.owner, "previous_owner": previous});
     let account = s.store.assign(input, guard).await?;
+    let target = format!("account:{}", account.id);
+    record(&s, &a, "assignment.change", target, detail).await;
     policy::account_view(&a, &account)
         .map(Json)
         .ok_or_else(|| ServerError::denied("read this account"))
-}
-
-async fn list_budgets(State(s): State<AppState>, Caller(a): Caller) -> R<Vec<BudgetView>> {
-    let all = s.store.budgets(OffsetDateTime::now_utc()).await?;
-    Ok(Json(
-        all.into_iter()
-            .filter(|b| policy::in_audience(&a, &Audience::Budget(b.team)))
-            .collect(),
-    ))
-}
-
-async fn put_budget(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    Path(raw): Path<String>,
-    ApiJson(b): ApiJson<BudgetInput>,
-) -> R<BudgetView> {
-    let team = id::<TeamId>(&raw, "team")?;
-    require(policy::may_set_budget(&a, team), "change budgets")?;
-    s.store.put_budget(team, b).await?;
-    s.store
-        .budgets(OffsetDateTime::now_utc())
-        .await?
-        .into_iter()
-        .find(|v| v.team == team)
-        .map(Json)
-        .ok_or_else(|| ServerError::Internal("budget vanished".into()))
-}
-
-async fn list_prices(State(s): State<AppState>, Caller(a): Caller) -> R<Vec<PriceEntry>> {
-    require(
-        policy::in_audience(&a, &Audience::Spenders),
-        "read the price list",
-    )?;
-    Ok(Json(s.store.prices().await?))
-}
-
-async fn put_price(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    ApiJson(p): ApiJson<PriceEntry>,
-) -> R<PriceEntry> {
-    require(
-        may(&a, Action::Administer, Setting::PriceList),
-        "change prices",
-    )?;
-    Ok(Json(s.store.put_price(p).await?))
-}
-
-async fn delete_price(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    Path((source, endpoint)): Path<(String, String)>,
-) -> R<PriceEntry> {
-    require(
-        may(&a, Action::Administer, Setting::PriceList),
-        "change prices",
-    )?;
-    Ok(Json(s.store.delete_price(source, endpoint).await?))
-}
-
-async fn list_limits(State(s): State<AppState>, Caller(a): Caller) -> R<Vec<SourceLimit>> {
-    require(
-        policy::in_audience(&a, &Audience::Spenders),
-        "read source limits",
-    )?;
-    Ok(Json(s.store.limits().await?))
-}
-
-async fn put_limit(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    ApiJson(l): ApiJson<SourceLimit>,
-) -> R<SourceLimit> {
-    require(
-        may(&a, Action::Administer, Setting::PriceList),
-        "change source limits",
-    )?;
-    Ok(Json(s.store.put_limit(l).await?))
-}
-
-async fn list_flags(State(s): State<AppState>, Caller(a): Caller) -> R<Vec<FeatureFlag>> {
-    require(may(&a, Action::Read, Setting::Flags), "list flags")?;
-    Ok(Json(s.store.flags().await?))
-}
-
-async fn put_flag(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    ApiJson(f): ApiJson<FlagInput>,
-) -> R<FeatureFlag> {
-    require(may(&a, Action::Administer, Setting::Flags), "change flags")?;
-    let flag = FeatureFlag::try_from(f).map_err(|e| ServerError::Invalid(e.to_string()))?;
-    Ok(Json(s.store.put_flag(flag).await?))
-}
-
-async fn delete_flag(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    Path(key): Path<String>,
-) -> R<FeatureFlag> {
-    require(may(&a, Action::Administer, Setting::Flags), "change flags")?;
-    Ok(Json(s.store.delete_flag(key).await?))
-}
-
-async fn get_retention(State(s): State<AppState>, Caller(_): Caller) -> R<RetentionPolicy> {
-    Ok(Json(s.store.retention().await?))
-}
-
-async fn put_retention(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    ApiJson(p): ApiJson<RetentionPolicy>,
-) -> R<RetentionPolicy> {
-    require(
-        may(&a, Action::Administer, Setting::Retention),
-        "change retention",
-    )?;
-    Ok(Json(s.store.put_retention(p).await?))
 }

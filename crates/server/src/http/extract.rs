@@ -22,35 +22,55 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ServerError> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or(ServerError::MissingToken)?;
-        let text = header
-            .to_str()
-            .ok()
-            .and_then(auth::bearer)
-            .ok_or(ServerError::MissingToken)?;
-        let id = auth::token_id(text).ok_or(ServerError::BadToken)?;
-        let grant = state
-            .store
-            .find_token(id.to_owned())
-            .await?
-            .ok_or(ServerError::BadToken)?;
-        if !auth::matches(text, &grant.token.hash) {
-            return Err(ServerError::BadToken);
-        }
-        if grant
-            .token
-            .expires_at
-            .is_some_and(|t| t <= OffsetDateTime::now_utc())
-        {
-            return Err(ServerError::Expired);
-        }
-        let actor = grant.actor.ok_or(ServerError::BadToken)?;
-        state.metrics.seen(&actor.user);
-        Ok(Caller(actor))
+        Ok(Caller(authenticate(parts, state).await?.0))
     }
+}
+
+/// The caller and the id of the token they signed in with: one token is one laptop (privacy
+/// reports are per laptop). Refused like [`Caller`].
+pub struct Laptop {
+    pub token: String,
+}
+
+impl FromRequestParts<AppState> for Laptop {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ServerError> {
+        let (_, token) = authenticate(parts, state).await?;
+        Ok(Laptop { token })
+    }
+}
+
+/// Checks the bearer token; the caller and the token's id.
+async fn authenticate(parts: &Parts, state: &AppState) -> Result<(Actor, String), ServerError> {
+    let header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .ok_or(ServerError::MissingToken)?;
+    let text = header
+        .to_str()
+        .ok()
+        .and_then(auth::bearer)
+        .ok_or(ServerError::MissingToken)?;
+    let id = auth::token_id(text).ok_or(ServerError::BadToken)?;
+    let grant = state
+        .store
+        .find_token(id.to_owned())
+        .await?
+        .ok_or(ServerError::BadToken)?;
+    if !auth::matches(text, &grant.token.hash) {
+        return Err(ServerError::BadToken);
+    }
+    if grant
+        .token
+        .expires_at
+        .is_some_and(|t| t <= OffsetDateTime::now_utc())
+    {
+        return Err(ServerError::Expired);
+    }
+    let actor = grant.actor.ok_or(ServerError::BadToken)?;
+    state.metrics.seen(&actor.user);
+    Ok((actor, grant.token.id))
 }
 
 /// A JSON body of `T`, read within the body limit and parsed strictly.

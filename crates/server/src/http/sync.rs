@@ -97,10 +97,15 @@ pub async fn usage(
         check_text("endpoint", &r.endpoint)?;
         check_text("status", &r.status)?;
     }
+    let pushed = batch.records.clone();
     let ack = s
         .store
         .record_usage(a.user, a.team, batch.records, OffsetDateTime::now_utc())
         .await?;
+    // Metrics count a push once: a push the server (partly) had already is not counted again.
+    if ack.duplicates == 0 {
+        s.metrics.usage(&pushed);
+    }
     Ok(Json(ack))
 }
 

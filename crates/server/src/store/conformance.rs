@@ -1,14 +1,15 @@
 //! The storage conformance suite: what every [`ServerStore`] must do, written once against the
-//! trait. `tests/store_conformance.rs` runs every check on SQLite and on PostgreSQL. Each check
-//! takes a fresh, empty store and panics (an assertion) when it fails.
+//! trait and run on SQLite and PostgreSQL by `tests/store_conformance.rs` (fresh store each).
 
 mod concurrency;
+mod privacy;
 mod spend;
 
 pub use concurrency::{
     concurrent_leases_stay_under_the_limit, concurrent_usage_pushes_count_once,
     concurrent_users_and_accounts_all_meet, concurrent_writes_never_skip_a_cursor,
 };
+pub use privacy::*;
 pub use spend::{
     alert_threshold_reaches_the_manager, concurrent_reservations_never_overspend,
     leases_respect_the_window_limit, reservations_respect_the_hard_cap, usage_is_idempotent,
@@ -144,6 +145,7 @@ pub async fn conformance<S: ServerStore>(make: impl Fn() -> S) {
             "concurrent_leases_stay_under_the_limit",
             concurrent_leases_stay_under_the_limit(Arc::new(make())).await,
         ),
+        ("privacy_checks", privacy_checks(&make).await),
     ] {
         if let Err(e) = result {
             panic!("conformance check {name} failed: {e}");

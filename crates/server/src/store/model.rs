@@ -20,6 +20,13 @@ pub(crate) const PRICE: &str = "price";
 pub(crate) const LIMIT: &str = "limit";
 pub(crate) const FLAG: &str = "flag";
 pub(crate) const RETENTION: &str = "retention";
+pub(crate) const PRIVACY: &str = "privacy";
+
+/// Entries one audit query returns at most (and by default).
+pub(crate) const MAX_AUDIT: u32 = 1_000;
+
+/// A day in milliseconds.
+pub(crate) const DAY_MS: i64 = 86_400_000;
 
 /// Separates the parts of a compound key (price: source and endpoint; alert: team and month).
 pub(crate) const SEP: char = '\u{1f}';

@@ -17,20 +17,25 @@
 //! rows, so no two transactions wait on each other in a cycle.
 
 mod accounts;
+mod audit;
 mod connect;
 mod ctx;
 mod feed;
 mod migrate;
 mod people;
+mod privacy;
 mod settings;
 mod spend;
 mod usage;
 
 use async_trait::async_trait;
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod, Runtime};
-use pf_core::{AccountId, FeatureFlag, TeamId, TerritoryId, UserId};
+use pf_core::{
+    AccountId, FeatureFlag, PrivacyRequestId, PrivacyStatus, TeamId, TerritoryId, UserId,
+};
 use pf_sync::{
-    AccountInput, AssignmentInput, BudgetInput, BudgetView, Lease, Me, PriceEntry, Reservation,
+    AccountInput, AssignmentInput, AuditEntry, AuditQuery, BudgetInput, BudgetView, Lease, Me,
+    PriceEntry, PrivacyReport, PrivacyRequestInput, PrivacyRequestView, Reservation,
     RetentionPolicy, Settlement, SourceLimit, SyncedAccount, Team, Territory, TerritoryInput,
     UsageAck, UsageRecord, User, UserInput,
 };
@@ -43,7 +48,8 @@ use tokio_postgres::config::SslMode;
 pub use connect::{describe, parse_url};
 
 use super::{
-    AssignGuard, FeedPage, ReserveArgs, Result, ServerStore, SettleArgs, StoredToken, TokenGrant,
+    AssignGuard, AuditRecord, FeedPage, PurgeReport, ReserveArgs, Result, ServerStore, SettleArgs,
+    StoredToken, TokenGrant,
 };
 use crate::ServerError;
 
@@ -288,5 +294,41 @@ impl ServerStore for PgStore {
 
     async fn changes(&self, user: UserId, since: u64, limit: u32) -> Result<FeedPage> {
         feed::changes(&self.client().await?, &user, since, limit).await
+    }
+
+    async fn file_privacy(
+        &self,
+        input: PrivacyRequestInput,
+        by: UserId,
+        now: OffsetDateTime,
+    ) -> Result<PrivacyRequestView> {
+        tx!(write self, |tx| privacy::file(&tx, input, by, now).await)
+    }
+    async fn report_privacy(
+        &self,
+        id: PrivacyRequestId,
+        token: String,
+        report: PrivacyReport,
+        now: OffsetDateTime,
+    ) -> Result<PrivacyStatus> {
+        tx!(write self, |tx| privacy::report(&tx, id, &token, report, now).await)
+    }
+    async fn privacy_requests(&self) -> Result<Vec<PrivacyRequestView>> {
+        privacy::views(&self.client().await?).await
+    }
+    async fn privacy_request(&self, id: PrivacyRequestId) -> Result<Option<PrivacyRequestView>> {
+        privacy::view(&self.client().await?, &id.to_string()).await
+    }
+    async fn privacy_export(&self, id: PrivacyRequestId) -> Result<serde_json::Value> {
+        privacy::export(&self.client().await?, id).await
+    }
+    async fn append_audit(&self, record: AuditRecord) -> Result<u64> {
+        tx!(write self, |tx| audit::append(&tx, OffsetDateTime::now_utc(), &record).await)
+    }
+    async fn audit(&self, query: AuditQuery) -> Result<Vec<AuditEntry>> {
+        audit::query_log(&self.client().await?, &query).await
+    }
+    async fn purge(&self, now: OffsetDateTime) -> Result<PurgeReport> {
+        tx!(write self, |tx| audit::purge(&tx, now).await)
     }
 }

@@ -4,18 +4,23 @@
 //! All database work runs on tokio's blocking pool.
 
 mod accounts;
+mod audit;
 mod ctx;
 mod feed;
 mod leases;
 mod migrate;
 mod people;
+mod privacy;
 mod settings;
 mod spend;
 
 use async_trait::async_trait;
-use pf_core::{AccountId, FeatureFlag, TeamId, TerritoryId, UserId};
+use pf_core::{
+    AccountId, FeatureFlag, PrivacyRequestId, PrivacyStatus, TeamId, TerritoryId, UserId,
+};
 use pf_sync::{
-    AccountInput, AssignmentInput, BudgetInput, BudgetView, Lease, Me, PriceEntry, Reservation,
+    AccountInput, AssignmentInput, AuditEntry, AuditQuery, BudgetInput, BudgetView, Lease, Me,
+    PriceEntry, PrivacyReport, PrivacyRequestInput, PrivacyRequestView, Reservation,
     RetentionPolicy, Settlement, SourceLimit, SyncedAccount, Team, Territory, TerritoryInput,
     UsageAck, UsageRecord, User, UserInput,
 };
@@ -25,7 +30,8 @@ use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
 use super::{
-    AssignGuard, FeedPage, ReserveArgs, Result, ServerStore, SettleArgs, StoredToken, TokenGrant,
+    AssignGuard, AuditRecord, FeedPage, PurgeReport, ReserveArgs, Result, ServerStore, SettleArgs,
+    StoredToken, TokenGrant,
 };
 use crate::ServerError;
 
@@ -79,6 +85,19 @@ impl SqliteStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// Moves everything in the write-ahead log into the database file and truncates the log
+    /// (`PRAGMA wal_checkpoint(TRUNCATE)`): afterwards the file alone holds the data.
+    pub async fn checkpoint(&self) -> Result<()> {
+        let inner = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || {
+            let conn = inner.writer.lock().map_err(poisoned)?;
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        })
+        .await
+        .map_err(|e| ServerError::Internal(format!("database task failed: {e}")))?
     }
 
     /// Runs `f` in one write transaction on the blocking pool; commits only if it succeeds.
@@ -139,6 +158,8 @@ fn connect(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
+    // Deleted and overwritten content is zeroed, so an erased person leaves no bytes behind.
+    conn.pragma_update(None, "secure_delete", true)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     Ok(conn)
 }
@@ -280,5 +301,44 @@ impl ServerStore for SqliteStore {
     async fn changes(&self, user: UserId, since: u64, limit: u32) -> Result<FeedPage> {
         self.read(move |c| feed::changes(c, &user, since, limit))
             .await
+    }
+
+    async fn file_privacy(
+        &self,
+        input: PrivacyRequestInput,
+        by: UserId,
+        now: OffsetDateTime,
+    ) -> Result<PrivacyRequestView> {
+        self.write(move |tx| privacy::file(tx, input, by, now))
+            .await
+    }
+    async fn report_privacy(
+        &self,
+        id: PrivacyRequestId,
+        token: String,
+        report: PrivacyReport,
+        now: OffsetDateTime,
+    ) -> Result<PrivacyStatus> {
+        self.write(move |tx| privacy::report(tx, id, &token, report, now))
+            .await
+    }
+    async fn privacy_requests(&self) -> Result<Vec<PrivacyRequestView>> {
+        self.read(privacy::views).await
+    }
+    async fn privacy_request(&self, id: PrivacyRequestId) -> Result<Option<PrivacyRequestView>> {
+        self.read(move |c| privacy::view(c, &id.to_string())).await
+    }
+    async fn privacy_export(&self, id: PrivacyRequestId) -> Result<serde_json::Value> {
+        self.read(move |c| privacy::export(c, id)).await
+    }
+    async fn append_audit(&self, record: AuditRecord) -> Result<u64> {
+        self.write(move |tx| audit::append(tx, OffsetDateTime::now_utc(), &record))
+            .await
+    }
+    async fn audit(&self, query: AuditQuery) -> Result<Vec<AuditEntry>> {
+        self.read(move |c| audit::query(c, &query)).await
+    }
+    async fn purge(&self, now: OffsetDateTime) -> Result<PurgeReport> {
+        self.write(move |tx| audit::purge(tx, now)).await
     }
 }

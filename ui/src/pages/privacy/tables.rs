@@ -58,7 +58,7 @@ pub(super) fn Requests(state: Privacy) -> impl IntoView {
                     <table id="privacy-requests" class="table">
                         <thead><tr>
                             <th scope="col">"Kind"</th><th scope="col">"Status"</th>
-                            <th scope="col">"Subject"</th><th scope="col">"Filed"</th>
+                            <th scope="col">"Subject"</th><th scope="col">"Origin"</th>
                             <th scope="col">"When"</th><th scope="col">"Records"</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>

@@ -31,7 +31,7 @@ struct Tech {
 }
 
 /// The Domain API facts for the looked-up domain (empty when BuiltWith knows nothing of it).
-pub(super) fn facts(
+pub fn facts(
     body: &[u8],
     cx: &SourceContext<'_>,
     descriptor: &SourceDescriptor,

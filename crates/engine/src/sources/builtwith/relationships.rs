@@ -17,7 +17,7 @@ use crate::{Fact, SourceContext, SourceError};
 
 /// One (related domain, identifier type) pair.
 #[derive(Debug, Default)]
-struct Link {
+pub struct Link {
     domain: String,
     identifier_type: String,
     identifier: String,
@@ -108,7 +108,7 @@ pub(super) async fn fetch(
 
 /// Adds every match of every identifier of `Relationships[]` to `links` (earliest first, latest
 /// last), leaving out the looked-up domain itself.
-fn collect(root: &Value, lookup: &str, links: &mut BTreeMap<(String, String), Link>) {
+pub fn collect(root: &Value, lookup: &str, links: &mut BTreeMap<(String, String), Link>) {
     let arr = |v: Option<&Value>| {
         v.and_then(Value::as_array)
             .map(Vec::as_slice)
@@ -184,7 +184,7 @@ fn field<'a>(root: &'a Value, names: &[&str]) -> Option<&'a Value> {
 }
 
 /// The offset of the next page, when there is one.
-fn next_offset(root: &Value, current: u64) -> Option<u64> {
+pub fn next_offset(root: &Value, current: u64) -> Option<u64> {
     let as_u64 = |v: &Value| {
         v.as_u64()
             .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
@@ -212,7 +212,8 @@ fn next_offset(root: &Value, current: u64) -> Option<u64> {
             let per_page = field(root, &["max_per_page", "maxPerPage", "MaxPerPage"])
                 .and_then(as_u64)
                 .unwrap_or(500);
-            current + per_page
+            // An offset near `u64::MAX` (a hostile or broken page) ends paging, not the process.
+            current.checked_add(per_page)?
         }
         (None, _) => return None,
     };
@@ -246,5 +247,18 @@ mod tests {
             None
         );
         assert_eq!(next_offset(&json!({"next_offset": null}), 0), None);
+    }
+
+    /// Found by `fuzz/fuzz_targets/builtwith.rs`: a first page pointing at `u64::MAX - 1` and a
+    /// second saying only "more results" overflowed the offset (a panic in debug builds).
+    #[test]
+    fn paging_stops_instead_of_overflowing_near_the_largest_offset() {
+        let more = json!({"more_results": true});
+        assert_eq!(next_offset(&more, u64::MAX - 1), None);
+        assert_eq!(
+            next_offset(&json!({"more_results": true, "max_per_page": u64::MAX}), 1),
+            None
+        );
+        assert_eq!(next_offset(&more, u64::MAX - 500), Some(u64::MAX));
     }
 }

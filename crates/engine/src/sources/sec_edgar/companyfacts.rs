@@ -38,7 +38,7 @@ struct Annual {
     accession: String,
 }
 
-pub(super) fn facts(
+pub fn facts(
     body: &[u8],
     cx: &SourceContext<'_>,
     d: &SourceDescriptor,

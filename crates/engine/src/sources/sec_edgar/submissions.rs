@@ -18,7 +18,7 @@ pub const FILINGS_RECENT: &str = "filings.recent";
 /// The company's website as EDGAR records it (often empty).
 pub const PROFILE_WEBSITE: &str = "profile.website";
 
-pub(super) fn facts(
+pub fn facts(
     body: &[u8],
     listed: &Listed,
     cx: &SourceContext<'_>,

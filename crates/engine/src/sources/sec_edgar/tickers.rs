@@ -17,7 +17,7 @@ pub struct Listed {
 }
 
 /// Every row of the file that has a CIK.
-pub(super) fn parse_tickers(body: &[u8]) -> Result<Vec<Listed>, SourceError> {
+pub fn parse_tickers(body: &[u8]) -> Result<Vec<Listed>, SourceError> {
     let root: Value = serde_json::from_slice(body).map_err(|e| {
         SourceError::Malformed(format!("SEC company_tickers.json is not JSON ({e})"))
     })?;

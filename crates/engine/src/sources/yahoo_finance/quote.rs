@@ -53,7 +53,7 @@ const FIGURES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-pub(super) fn facts(
+pub fn facts(
     body: &[u8],
     cx: &SourceContext<'_>,
     d: &SourceDescriptor,

@@ -10,12 +10,12 @@ use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 
 use super::ctx::{self, execute, query, query_one};
-use super::{people, settings, spend};
+use super::{people, privacy, settings, spend};
 use crate::ServerError;
 use crate::policy::{Audience, account_scope, in_audience, territory_scope};
 use crate::store::model::{
-    ACCOUNT, ALERT, BUDGET, Ctx, FLAG, LIMIT, ME, PRICE, RETENTION, SEP, TERRITORY, feed_changes,
-    parse, u, user_id,
+    ACCOUNT, ALERT, BUDGET, Ctx, FLAG, LIMIT, ME, PRICE, PRIVACY, RETENTION, SEP, TERRITORY,
+    feed_changes, parse, u, user_id,
 };
 use crate::store::{FeedItem, FeedPage, Result};
 
@@ -41,7 +41,7 @@ impl Item {
 }
 
 /// Allocates `n` consecutive sequence numbers; returns the first.
-async fn next_seqs<C: GenericClient>(c: &C, n: usize) -> Result<u64> {
+pub(super) async fn next_seqs<C: GenericClient>(c: &C, n: usize) -> Result<u64> {
     let n = i64::try_from(n).map_err(|_| ServerError::Internal("too many sequences".into()))?;
     let row = query_one(
         c,
@@ -55,7 +55,7 @@ async fn next_seqs<C: GenericClient>(c: &C, n: usize) -> Result<u64> {
 
 /// Feed rows to write: (user, kind, key, seq, removed).
 #[derive(Default)]
-struct Rows {
+pub(super) struct Rows {
     users: Vec<String>,
     kinds: Vec<String>,
     keys: Vec<String>,
@@ -64,7 +64,7 @@ struct Rows {
 }
 
 impl Rows {
-    fn push(&mut self, user: &UserId, kind: &str, key: &str, seq: u64, removed: bool) {
+    pub(super) fn push(&mut self, user: &UserId, kind: &str, key: &str, seq: u64, removed: bool) {
         self.users.push(user.as_str().to_owned());
         self.kinds.push(kind.to_owned());
         self.keys.push(key.to_owned());
@@ -73,7 +73,7 @@ impl Rows {
     }
 
     /// Upserts every row in one statement (no (user, kind, key) twice).
-    async fn write<C: GenericClient>(self, c: &C) -> Result<()> {
+    pub(super) async fn write<C: GenericClient>(self, c: &C) -> Result<()> {
         if self.users.is_empty() {
             return Ok(());
         }
@@ -379,6 +379,13 @@ async fn load_item<C: GenericClient>(
             _ => Some(FeedItem::FlagRemoved(key.to_owned())),
         },
         RETENTION if !removed => Some(FeedItem::Retention(settings::retention(c).await?)),
+        PRIVACY => match (removed, privacy::order(c, key).await?) {
+            (false, Some(o)) => Some(FeedItem::PrivacyOrder(o)),
+            _ => Some(FeedItem::PrivacyOrderRemoved(parse(
+                key,
+                "privacy request id",
+            )?)),
+        },
         _ => None,
     })
 }

@@ -90,6 +90,8 @@ pub(super) async fn deactivate_user<C: GenericClient>(c: &C, id: &UserId) -> Res
         return Err(ServerError::NotFound(format!("user {id}")));
     }
     execute(c, "DELETE FROM tokens WHERE user_id = $1", &[&id.as_str()]).await?;
+    // Privacy requests that waited only for this user's laptops are done.
+    super::privacy::complete_abandoned(c, time::OffsetDateTime::now_utc()).await?;
     get_user(c, id)
         .await?
         .ok_or_else(|| ServerError::NotFound(format!("user {id}")))

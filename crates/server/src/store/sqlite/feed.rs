@@ -7,14 +7,14 @@ use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 
 use super::ctx::{Ctx, all_accounts, load_account, parse, user_id};
-use super::{people, settings, spend};
+use super::{people, privacy, settings, spend};
 use crate::ServerError;
 use crate::policy::{Audience, account_scope, in_audience, territory_scope};
 use crate::store::{FeedItem, FeedPage, Result};
 
 use crate::store::model::feed_changes;
 pub(super) use crate::store::model::{
-    ACCOUNT, ALERT, BUDGET, FLAG, LIMIT, ME, PRICE, RETENTION, SEP, TERRITORY,
+    ACCOUNT, ALERT, BUDGET, FLAG, LIMIT, ME, PRICE, PRIVACY, RETENTION, SEP, TERRITORY,
 };
 
 /// The next change sequence number.
@@ -25,7 +25,7 @@ pub(super) fn next_seq(conn: &Connection) -> Result<u64> {
     u64::try_from(v).map_err(|_| ServerError::Corrupt(format!("sequence {v}")))
 }
 
-fn upsert(
+pub(super) fn upsert(
     conn: &Connection,
     user: &UserId,
     kind: &str,
@@ -265,6 +265,13 @@ fn load_item(
             _ => Some(FeedItem::FlagRemoved(key.to_owned())),
         },
         RETENTION if !removed => Some(FeedItem::Retention(settings::retention(conn)?)),
+        PRIVACY => {
+            let id = parse(key, "privacy request id")?;
+            match (removed, privacy::order(conn, key)?) {
+                (false, Some(o)) => Some(FeedItem::PrivacyOrder(o)),
+                _ => Some(FeedItem::PrivacyOrderRemoved(id)),
+            }
+        }
         _ => None,
     })
 }

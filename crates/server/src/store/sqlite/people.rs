@@ -69,6 +69,8 @@ pub(super) fn deactivate_user(conn: &Connection, id: &UserId) -> Result<User> {
         return Err(ServerError::NotFound(format!("user {id}")));
     }
     conn.execute("DELETE FROM tokens WHERE user_id = ?1", [id.as_str()])?;
+    // Privacy requests that waited only for this user's laptops are done.
+    super::privacy::complete_abandoned(conn, time::OffsetDateTime::now_utc())?;
     get_user(conn, id)?.ok_or_else(|| ServerError::NotFound(format!("user {id}")))
 }
 
