@@ -11,5 +11,7 @@ mod support;
 mod meter;
 #[path = "client/policy.rs"]
 mod policy;
+#[path = "client/privacy.rs"]
+mod privacy;
 #[path = "client/sync.rs"]
 mod sync;
