@@ -13,10 +13,11 @@ sudo_if_needed() {
 }
 
 # System packages: WebKitGTK for the Tauri window, SQLCipher's libcrypto, Xvfb + WebKitWebDriver
-# for headless UI tests, gnome-keyring + keyutils + D-Bus for the real OS keyring.
+# for headless UI tests, gnome-keyring + keyutils + D-Bus for the real OS keyring, and
+# `prometheus` for `promtool check metrics` on every /metrics text the tests produce.
 APT_PACKAGES=(
     build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev
-    xvfb xauth webkit2gtk-driver dbus keyutils gnome-keyring sqlite3 binaryen
+    xvfb xauth webkit2gtk-driver dbus keyutils gnome-keyring sqlite3 binaryen prometheus
 )
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/partnerforge/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# Incremental artifacts are of no use to a one-shot run and filled the disk once: off.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 bash scripts/install-deps.sh
 
