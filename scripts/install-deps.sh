@@ -58,4 +58,8 @@ if ! command -v tauri-driver >/dev/null; then
     log "cargo: installing tauri-driver 2"
     cargo install tauri-driver --version '^2' --locked
 fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    log "cargo: installing cargo-fuzz (about 4 minutes on 2 cores)"
+    cargo install cargo-fuzz --locked
+fi
 log "dependencies are in place"

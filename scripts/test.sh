@@ -43,3 +43,6 @@ XDG_DATA_HOME="$keyring_home" keyctl session - dbus-run-session -- bash -c '
     xvfb-run -a -s "-screen 0 1280x800x24" \
         cargo test --workspace --features partnerforge-desktop/custom-protocol -- --include-ignored
 '
+
+step "fuzz every target briefly (scripts/fuzz.sh, ${FUZZ_SECONDS:-10} s each; longer on demand: scripts/fuzz.sh 600 [TARGET...])"
+bash scripts/fuzz.sh

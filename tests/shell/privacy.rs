@@ -182,4 +182,14 @@ fn bad_requests_get_codes_and_the_purge_runs_once_a_day() {
     );
     let report = privacy::purge(&session).expect("purge now");
     assert_eq!(report.policy.hiring_signals, 90);
+
+    // A budget change made here is audited with its old and new value.
+    partnerforge_desktop::commands::settings::set(&session, "budget.monthly_limit_usd", "250")
+        .expect("budget");
+    let audit = session
+        .with_store(|s| s.audit_log(None, Some("budget.change"), 10))
+        .expect("audit");
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0].detail["to"], "250");
+    assert_eq!(audit[0].target, "config:budget.monthly_limit_usd");
 }

@@ -69,10 +69,24 @@ uuid_id!(
     PrivacyRequestId
 );
 
-/// A user, named by the identity the sync server knows them by (an e-mail or login).
+/// A user, named by the identity the sync server knows them by (an e-mail or login). Read from
+/// JSON through [`UserId::new`], so a request body gets the same trimming, lower-casing and checks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
+#[serde(into = "String", try_from = "String")]
 pub struct UserId(String);
+
+impl TryFrom<String> for UserId {
+    type Error = CoreError;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        UserId::new(&raw)
+    }
+}
+
+impl From<UserId> for String {
+    fn from(id: UserId) -> Self {
+        id.0
+    }
+}
 
 impl UserId {
     /// A user id; surrounding whitespace is trimmed and it is lower-cased.
@@ -115,6 +129,9 @@ mod tests {
             Some("ana@example.com".into())
         );
         assert!(UserId::new("   ").is_err());
+        let parsed: UserId = serde_json::from_str(r#"" Alice@X.test ""#).expect("json");
+        assert_eq!(parsed.as_str(), "alice@x.test", "JSON goes through the same rules");
+        assert!(serde_json::from_str::<UserId>(r#""two words""#).is_err());
         assert!(UserId::new("two words").is_err());
     }
 }

@@ -116,7 +116,19 @@ pub fn set(session: &Session, key: &str, value: &str) -> Result<SettingsView, Co
             "notifications.enabled is true or false",
         ));
     }
+    let before = session.config().get(key);
     session.set_config(key, value)?;
+    if key.starts_with("budget.") {
+        session.with_store(|s| {
+            let actor = s.local_actor()?;
+            s.audit(
+                Some(&actor),
+                "budget.change",
+                &format!("config:{key}"),
+                serde_json::json!({ "from": before, "to": value }),
+            )
+        })?;
+    }
     view(session)
 }
 
