@@ -130,7 +130,11 @@ mod tests {
         );
         assert!(UserId::new("   ").is_err());
         let parsed: UserId = serde_json::from_str(r#"" Alice@X.test ""#).expect("json");
-        assert_eq!(parsed.as_str(), "alice@x.test", "JSON goes through the same rules");
+        assert_eq!(
+            parsed.as_str(),
+            "alice@x.test",
+            "JSON goes through the same rules"
+        );
         assert!(serde_json::from_str::<UserId>(r#""two words""#).is_err());
         assert!(UserId::new("two words").is_err());
     }

@@ -46,7 +46,9 @@ impl Store {
         expires_at: OffsetDateTime,
     ) -> Result<Option<String>, StoreError> {
         check_sources(intel.sources())?;
-        let data = serde_json::to_string(intel.data())?;
+        // Records of people erased from this laptop are never written again.
+        let kept = self.without_suppressed(intel.data())?;
+        let data = serde_json::to_string(kept.as_ref())?;
         let sources = serde_json::to_string(intel.sources())?;
         let expires_at = expires_at.max(fetched_at);
         self.write(|conn| {
@@ -58,7 +60,7 @@ impl Store {
                 )
                 .optional()?;
             let previous: Option<serde_json::Value> = previous.map(|p| serde_json::from_str(&p)).transpose()?;
-            let summary = diff::summarise(previous.as_ref(), intel.data());
+            let summary = diff::summarise(previous.as_ref(), kept.as_ref());
             conn.execute(
                 "INSERT INTO intelligence (account_id, module, data, sources, fetched_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)

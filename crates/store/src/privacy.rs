@@ -10,6 +10,7 @@ mod places;
 mod report;
 mod requests;
 mod scan;
+mod suppress;
 
 pub use exports::ExportRecord;
 pub use report::access_report;
@@ -59,7 +60,12 @@ impl Store {
     pub fn privacy_erase(&self, subject: &Subject) -> Result<RecordCounts, StoreError> {
         // Files first: which exports name the subject is known only before the rows go.
         let files = self.erase_exports(subject)?;
-        let mut records = self.write(|c| scan(c, subject, Op::Erase))?.records;
+        let mut records = self
+            .write(|c| {
+                suppress::remember(c, subject)?;
+                scan(c, subject, Op::Erase)
+            })?
+            .records;
         if files > 0 {
             records.insert("exports.file".into(), files);
         }

@@ -27,7 +27,8 @@ impl Store {
         fetched_at: OffsetDateTime,
         expires_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let text = serde_json::to_string(facts)?;
+        let facts = self.without_suppressed(facts)?;
+        let text = serde_json::to_string(facts.as_ref())?;
         self.conn
             .prepare_cached(
                 "INSERT INTO source_facts (account_id, source, facts, fetched_at, expires_at)

@@ -100,7 +100,7 @@ fn pragmas_are_set_for_safety() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = open(dir.path());
     assert!(store.is_encrypted());
-    assert_eq!(store.schema_version().expect("version"), 7);
+    assert_eq!(store.schema_version().expect("version"), 8);
     let opts = store.pragmas().expect("pragmas");
     assert_eq!(opts.journal_mode, "wal");
     assert!(opts.foreign_keys);

@@ -157,6 +157,31 @@ fn erasure_leaves_no_copy_of_the_person_in_any_decrypted_page() {
             "`{needle}` still on disk after erasure"
         );
     }
+    // A refresh that fetches the officer again cannot bring them back.
+    let acme = store
+        .require_account(&Domain::parse("acme.com").expect("d"))
+        .expect("acme")
+        .id;
+    let now = OffsetDateTime::now_utc();
+    store
+        .put_intelligence(
+            acme,
+            ModuleId::EXECUTIVES,
+            &intel(officers("CFO"), "yahoo_finance", now),
+            now,
+            now + Duration::days(30),
+        )
+        .expect("refresh");
+    let again = store
+        .module_intelligence(acme, ModuleId::EXECUTIVES)
+        .expect("read")
+        .expect("row");
+    let text = serde_json::to_string(&again).expect("json");
+    assert!(
+        !text.contains("Quillfeather") && text.contains("John Roe"),
+        "{text}"
+    );
+
     let log = store.audit_log(None, Some("privacy."), 10).expect("audit");
     assert_eq!(
         log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),

@@ -200,6 +200,10 @@ pub(crate) const NOT_PERSONAL: &[(&str, &str)] = &[
         "file paths; the files themselves are checked by the erasure",
     ),
     ("retention_runs", "counts"),
+    (
+        "privacy_suppressions",
+        "one-way digests of erased people, never their text",
+    ),
     ("sync_settlements", "reservation ids"),
     ("domain_aliases", "company domains"),
 ];
