@@ -28,7 +28,7 @@ pub(crate) fn digest(text: &str) -> String {
 /// Remembers an erased subject (inside the erasure's transaction).
 pub(crate) fn remember(conn: &Connection, s: &Subject) -> Result<(), StoreError> {
     let now = ts::format(ts::now());
-    let mut add = |text: &str, kind: &str| {
+    let add = |text: &str, kind: &str| {
         conn.execute(
             "INSERT INTO privacy_suppressions (digest, kind, at) VALUES (?1, ?2, ?3)
              ON CONFLICT (digest) DO NOTHING",
