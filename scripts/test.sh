@@ -28,6 +28,7 @@ cargo clippy -p ui --target wasm32-unknown-unknown -- -D warnings
 # Tests run inside a fresh kernel keyring session and a private D-Bus session with an unlocked
 # gnome-keyring (the Secret Service), under a virtual X display for the app window.
 keyring_home=$(mktemp -d)
+test_log=$(mktemp)
 # Screenshots of the real window (accounts list, brief, usage...) for people to look at.
 export PF_SCREENSHOT_DIR="${PF_SCREENSHOT_DIR:-$PWD/artifacts/screenshots}"
 # A throwaway PostgreSQL (Debian's package) for the sync server's tests on its second backend.
@@ -35,14 +36,17 @@ step "start PostgreSQL for the sync server's second backend"
 source scripts/postgres.sh
 pf_postgres_start
 export PF_TEST_DATABASE_URL="$PF_POSTGRES_URL"
-trap 'pf_postgres_stop; rm -rf "$keyring_home"' EXIT
+trap 'pf_postgres_stop; rm -rf "$keyring_home" "$test_log"' EXIT
 step "cargo test (every test, including the keyring, PostgreSQL and WebDriver ones)"
 XDG_DATA_HOME="$keyring_home" keyctl session - dbus-run-session -- bash -c '
     set -euo pipefail
     printf "%s" "partnerforge-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
     xvfb-run -a -s "-screen 0 1280x800x24" \
         cargo test --workspace --features partnerforge-desktop/custom-protocol -- --include-ignored
-'
+' 2>&1 | tee "$test_log"
 
 step "fuzz every target briefly (scripts/fuzz.sh, ${FUZZ_SECONDS:-10} s each; longer on demand: scripts/fuzz.sh 600 [TARGET...])"
 bash scripts/fuzz.sh
+
+# One closing line for the whole suite (cargo prints one per test binary).
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, i }' "$test_log"
