@@ -30,6 +30,11 @@ fi
 export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$HOME/.cache/partnerforge/fuzz-target}"
 work="${FUZZ_WORK_DIR:-$HOME/.cache/partnerforge/fuzz-work}"
 sanitizer="${FUZZ_SANITIZER:-address}"
+# FUZZ_RUNS=N: a reproducible run instead of a timed one: N inputs per target from a fixed seed
+# (FUZZ_SEED, default 1). CI uses it with a fresh work dir, so its verdict does not depend on
+# luck or on corpora grown by earlier runs; timed runs (the default) explore.
+runs_limit="${FUZZ_RUNS:-}"
+seed="${FUZZ_SEED:-1}"
 jobs="${FUZZ_JOBS:-1}"
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -94,14 +99,20 @@ for t in "${targets[@]}"; do
     mkdir -p "$grown"
     dirs=("$grown")
     [ -d "$seeds" ] && dirs+=("$seeds")
-    log "fuzzing $t for ${seconds} s"
+    if [ -n "$runs_limit" ]; then
+        budget=(-runs="$runs_limit" -seed="$seed")
+        log "fuzzing $t for $runs_limit inputs (seed $seed)"
+    else
+        budget=(-max_total_time="$seconds")
+        log "fuzzing $t for ${seconds} s"
+    fi
     out="$work/$t.log"
     start=$(date +%s)
     status=0
     parallel=()
     [ "$jobs" -gt 1 ] && parallel=(--jobs "$jobs")
     "${fuzz[@]}" run "${build_flags[@]}" ${parallel[@]+"${parallel[@]}"} "$t" "${dirs[@]}" -- \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
+        "${budget[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="$(max_len "$t")" \
         -print_final_stats=1 >"$out" 2>&1 || status=$?
     took=$(($(date +%s) - start))
     runs=$(awk '/^stat::number_of_executed_units:/ { n += $NF } END { print n + 0 }' "$out")

@@ -45,8 +45,10 @@ XDG_DATA_HOME="$keyring_home" keyctl session - dbus-run-session -- bash -c '
         cargo test --workspace --features partnerforge-desktop/custom-protocol -- --include-ignored
 ' 2>&1 | tee "$test_log"
 
-step "fuzz every target briefly (scripts/fuzz.sh, ${FUZZ_SECONDS:-10} s each; longer on demand: scripts/fuzz.sh 600 [TARGET...])"
-bash scripts/fuzz.sh
+step "fuzz every target briefly (reproducible: ${FUZZ_RUNS:-15000} inputs each from a fixed seed; explore longer on demand: scripts/fuzz.sh 600 [TARGET...])"
+fuzz_work=$(mktemp -d)
+FUZZ_RUNS="${FUZZ_RUNS:-15000}" FUZZ_WORK_DIR="$fuzz_work" bash scripts/fuzz.sh
+rm -rf "$fuzz_work"
 
 # One closing line for the whole suite (cargo prints one per test binary).
 awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, i }' "$test_log"

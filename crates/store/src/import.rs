@@ -190,13 +190,17 @@ pub fn parse_csv(input: impl Read) -> Result<ParsedCsv, StoreError> {
     }
     let mut parsed = ParsedCsv::default();
     let mut record = csv::StringRecord::new();
+    // The reader counts `\n` only: with bare `\r` line ends (old Mac files) every row would be
+    // "line 1". A row is always at least one line after the one before it.
+    let mut last = reader.position().line().max(1);
     loop {
         let line = reader.position().line();
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(line);
+                let line = e.position().map(|p| p.line()).unwrap_or(line).max(last + 1);
+                last = line;
                 parsed.rows += 1;
                 parsed.rejected.push(RejectedRow {
                     line,
@@ -209,7 +213,12 @@ pub fn parse_csv(input: impl Read) -> Result<ParsedCsv, StoreError> {
                 continue;
             }
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(line);
+        let line = record
+            .position()
+            .map(|p| p.line())
+            .unwrap_or(line)
+            .max(last + 1);
+        last = line;
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -248,6 +257,20 @@ fn import(store: &Store, input: impl Read) -> Result<ImportReport, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_of_a_file_with_bare_cr_line_ends_get_their_own_line_numbers() {
+        // Found by the csv_import fuzz target: every row was reported as line 1.
+        let parsed =
+            parse_csv("domain,name\rcostco.com,Costco\rnot a domain,X\rtarget.com,T".as_bytes())
+                .expect("parsed");
+        let lines: Vec<u64> = parsed.accepted.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![2, 4]);
+        assert_eq!(
+            parsed.rejected.iter().map(|r| r.line).collect::<Vec<_>>(),
+            vec![3]
+        );
+    }
 
     #[test]
     fn header_aliases_map_to_columns() {
