@@ -62,39 +62,19 @@ pub enum PrivacyCommand {
 
 /// Runs one `privacy` subcommand.
 pub fn run(store: &Store, command: PrivacyCommand) -> Result<i32> {
-    use pf_core::PrivacyKind;
-    match command {
-        PrivacyCommand::Access { subject: a, out } => {
-            let subject = pf_core::Subject::new(&a.email, a.name.as_deref())?;
-            let done = file(
-                store,
-                PrivacyKind::Access,
-                &a.email,
-                a.name.as_deref(),
-                None,
-            )?;
-            let dir = out.unwrap_or_else(default_out);
-            access(store, &done, &subject, &dir, a.json)
-        }
-        PrivacyCommand::Erase { subject: a } => {
-            let done = file(
-                store,
-                PrivacyKind::Erasure,
-                &a.email,
-                a.name.as_deref(),
-                None,
-            )?;
-            report(&done, a.json)
-        }
+    let (kind, a, correction, out) = match command {
+        PrivacyCommand::Status { json } => return status(store, json),
+        PrivacyCommand::Access { subject, out } => (PrivacyKind::Access, subject, None, out),
+        PrivacyCommand::Erase { subject } => (PrivacyKind::Erasure, subject, None, None),
         PrivacyCommand::Rectify {
-            subject: a,
+            subject,
             new_name,
             new_email,
             new_title,
             new_phone,
             new_linkedin,
         } => {
-            let c = pf_core::Correction {
+            let c = Correction {
                 name: new_name,
                 email: new_email,
                 title: new_title,
@@ -102,21 +82,72 @@ pub fn run(store: &Store, command: PrivacyCommand) -> Result<i32> {
                 linkedin: new_linkedin,
             };
             if c.is_empty() {
-                anyhow::bail!(
+                bail!(
                     "say what to correct: --new-name, --new-email, --new-title, --new-phone or --new-linkedin"
                 );
             }
-            let done = file(
-                store,
-                PrivacyKind::Rectification,
-                &a.email,
-                a.name.as_deref(),
-                Some(c),
-            )?;
-            report(&done, a.json)
+            (PrivacyKind::Rectification, subject, Some(c), None)
         }
-        PrivacyCommand::Status { json } => status(store, json),
+    };
+    let subject = Subject::new(&a.email, a.name.as_deref())?;
+    if store.sync_identity()?.is_some() {
+        return file_on_server(store, kind, &subject, correction, a.json);
     }
+    let done = file(store, kind, &a.email, a.name.as_deref(), correction)?;
+    match kind {
+        PrivacyKind::Access => access(
+            store,
+            &done,
+            &subject,
+            &out.unwrap_or_else(default_out),
+            a.json,
+        ),
+        _ => report(&done, a.json),
+    }
+}
+
+/// With a sync server, an admin files the request there: the server acts on its own data and
+/// every laptop (this one included) carries it out at its next sync.
+fn file_on_server(
+    store: &Store,
+    kind: PrivacyKind,
+    subject: &Subject,
+    correction: Option<Correction>,
+    json: bool,
+) -> Result<i32> {
+    let identity = pf_client::identity(store)?;
+    if identity
+        .as_ref()
+        .is_none_or(|i| i.role != pf_core::Role::Admin)
+    {
+        refuse_when_synced(store)?;
+    }
+    let Some((client, _token)) = pf_client::connect(store)? else {
+        bail!("no sync server is configured");
+    };
+    let input = pf_sync::PrivacyRequestInput {
+        kind,
+        email: subject.email().to_owned(),
+        name: subject.name().map(str::to_owned),
+        correction,
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let view = rt
+        .block_on(client.file_privacy(&input))
+        .map_err(pf_client::ClientError::from)?;
+    if json {
+        out!("{}", serde_json::to_string_pretty(&view)?);
+    } else {
+        out!(
+            "{kind} {} filed on the server: {}; {} laptop(s) carry it out at their next sync",
+            view.id,
+            view.status,
+            view.laptops.len()
+        );
+    }
+    Ok(0)
 }
 
 /// Who files a request from this laptop.

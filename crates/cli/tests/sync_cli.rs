@@ -246,3 +246,48 @@ async fn login_keeps_the_token_in_the_keyring_and_logout_removes_it() {
     let after = run(dir.path(), None, &["sync"]);
     assert!(String::from_utf8_lossy(&after.stderr).contains("sync.not_logged_in"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_server_an_admin_files_privacy_requests_there_and_laptops_carry_them_out_at_sync() {
+    let (server, org) = org().await;
+    let url = server.url();
+    let admin_dir = tempfile::tempdir().expect("dir");
+    let ae_dir = tempfile::tempdir().expect("dir");
+    let admin = org.tokens["admin@a.test"].as_str();
+    let ae = org.tokens["ae@a.test"].as_str();
+    ok(&run(admin_dir.path(), Some(admin), &["login", &url]));
+    ok(&run(ae_dir.path(), Some(ae), &["login", &url]));
+
+    let refused = run(
+        ae_dir.path(),
+        Some(ae),
+        &["privacy", "erase", "--email", "x.y@acme.com"],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("filed by an admin on the server"));
+
+    let filed = ok(&run(
+        admin_dir.path(),
+        Some(admin),
+        &[
+            "privacy",
+            "erase",
+            "--email",
+            "x.y@acme.com",
+            "--name",
+            "Xavier Ypsilanti",
+        ],
+    ));
+    assert!(filed.contains("filed on the server: processing"), "{filed}");
+
+    ok(&run(ae_dir.path(), Some(ae), &["sync"]));
+    let status = json(&run(ae_dir.path(), None, &["privacy", "status", "--json"]));
+    let reqs = status.as_array().expect("list");
+    assert_eq!(reqs.len(), 1, "{status}");
+    assert_eq!(reqs[0]["origin"], "server");
+    assert_eq!(
+        reqs[0]["status"], "completed",
+        "carried out and reported at sync"
+    );
+    assert_eq!(reqs[0]["subject"], "x***@acme.com (X.Y.)");
+}

@@ -192,7 +192,7 @@ pub fn parse_csv(input: impl Read) -> Result<ParsedCsv, StoreError> {
     let mut record = csv::StringRecord::new();
     // The reader counts `\n` only: with bare `\r` line ends (old Mac files) every row would be
     // "line 1". A row is always at least one line after the one before it.
-    let mut last = reader.position().line().max(1);
+    let mut last: u64 = 1; // the header's line
     loop {
         let line = reader.position().line();
         match reader.read_record(&mut record) {
