@@ -1,8 +1,8 @@
 //! `config.toml` in the data dir: documented keys with defaults, overridden by `PARTNERFORGE_` +
 //! the key upper-cased with `.`/`-` as `_` (`PARTNERFORGE_SOURCES_BUILTWITH_BASE_URL`);
-//! `partnerforge config get|set KEY [VALUE]` reads and writes it. Keys: the fixed ones in [`KEYS`], plus `sources.<id>.{base_url,rate_per_sec,trust,
-//! enabled,user_agent,price.<endpoint>}`, `modules.<Mxx>.{policy,sources,freshness_days}`, and
-//! `conflicts.<field>` (`trust`, `newest` or `manual`) for how a field's conflicts are resolved.
+//! `partnerforge config get|set KEY [VALUE]` reads and writes it. Keys: [`KEYS`], plus
+//! `sources.<id>.{base_url,rate_per_sec,trust,enabled,user_agent,price.<endpoint>}`,
+//! `modules.<Mxx>.{policy,sources,freshness_days}` and `conflicts.<field>` (`trust`, `newest`, `manual`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
