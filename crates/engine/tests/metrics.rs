@@ -5,8 +5,6 @@
 //! the text.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
-use std::process::{Command, Stdio};
 
 use pf_core::Domain;
 use pf_engine::metrics::Metrics;
@@ -16,6 +14,10 @@ use pf_store::JobId;
 
 #[path = "support/mock_engine.rs"]
 mod mock_engine;
+#[path = "../../../tests/support/promtool.rs"]
+mod promtool;
+
+use promtool::promtool_check;
 
 /// One sample line: name, labels, value.
 type Sample = (String, BTreeMap<String, String>, f64);
@@ -56,40 +58,6 @@ fn value(samples: &[Sample], name: &str, labels: &[(&str, &str)]) -> Option<f64>
                     .all(|(k, v)| l.get(*k).map(String::as_str) == Some(*v))
         })
         .map(|(_, _, v)| *v)
-}
-
-/// Runs the real `promtool check metrics`; `None` when promtool is not installed.
-pub fn promtool_check(text: &str) -> Option<(bool, String)> {
-    let mut child = match Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(c) => c,
-        Err(_) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "promtool is missing on CI (apt-get install prometheus)"
-            );
-            eprintln!("promtool not installed: skipping its check");
-            return None;
-        }
-    };
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("promtool ran");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some((out.status.success(), said))
 }
 
 #[tokio::test]

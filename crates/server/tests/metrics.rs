@@ -3,12 +3,14 @@
 //! records (counted once however often a batch is retried), no label carries a domain or a
 //! user, and the real `promtool check metrics` accepts the text.
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
-
 use pf_server::testing::{TestServer, seed_org};
 use pf_sync::{UsageBatch, UsageId, UsageRecord};
 use time::OffsetDateTime;
+
+#[path = "../../../tests/support/promtool.rs"]
+mod promtool;
+
+use promtool::promtool_check;
 
 fn record(source: &str, endpoint: &str, cost: u64, ms: u64) -> UsageRecord {
     UsageRecord {
@@ -44,36 +46,6 @@ async fn scrape(server: &TestServer) -> String {
         .to_owned();
     assert!(kind.starts_with("text/plain; version=0.0.4"), "{kind}");
     resp.text().await.expect("body")
-}
-
-fn promtool_check(text: &str) -> Option<(bool, String)> {
-    let Ok(mut child) = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "promtool is missing on CI (apt-get install prometheus)"
-        );
-        eprintln!("promtool not installed: skipping its check");
-        return None;
-    };
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("promtool ran");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some((out.status.success(), said))
 }
 
 #[tokio::test]
