@@ -197,6 +197,28 @@ fn account(d: &str, name: &str, region: &str) -> Result<AccountInput, ServerErro
     })
 }
 
+/// Creates (or replaces) a user and issues them a token; answers the token.
+pub async fn add_user(
+    store: &dyn ServerStore,
+    id: &str,
+    role: Role,
+    team: Option<TeamId>,
+    display_name: Option<&str>,
+) -> Result<String, ServerError> {
+    let user = uid(id)?;
+    store
+        .put_user(UserInput {
+            id: user.clone(),
+            role,
+            team,
+            display_name: display_name.map(str::to_owned),
+        })
+        .await?;
+    Ok(issue_token(store, user, TokenRequest::default())
+        .await?
+        .token)
+}
+
 /// Seeds [`Org`] into `store`.
 pub async fn seed_org(store: &dyn ServerStore) -> Result<Org, ServerError> {
     let team_a = store.create_team("Enterprise East".into()).await?.id;
@@ -212,17 +234,7 @@ pub async fn seed_org(store: &dyn ServerStore) -> Result<Org, ServerError> {
     ];
     let mut tokens = HashMap::new();
     for (id, role, team) in people {
-        let user = uid(id)?;
-        store
-            .put_user(UserInput {
-                id: user.clone(),
-                role,
-                team,
-                display_name: None,
-            })
-            .await?;
-        let t = issue_token(store, user, TokenRequest::default()).await?;
-        tokens.insert(id.to_owned(), t.token);
+        tokens.insert(id.to_owned(), add_user(store, id, role, team, None).await?);
     }
     let rule = |region: &str| TerritoryRule {
         regions: vec![region.into()],

@@ -6,7 +6,7 @@
 //! rectification and the purge are in `privacy_export.rs`.
 
 use pf_core::{PrivacyKind, PrivacyStatus, Role, TeamId, UserId};
-use pf_server::testing::{TEST_DATABASE_ENV, TestBackend, TestServer, fresh_postgres};
+use pf_server::testing::{TEST_DATABASE_ENV, TestBackend, TestServer, add_user, fresh_postgres};
 use pf_server::{PgStore, ServeConfig, ServerStore, SqliteStore, issue_token, on_both_backends};
 use pf_sync::{
     AccountAttrs, AccountInput, AuditQuery, BudgetInput, ChangeItem, Cursor, DealIntel,
@@ -88,19 +88,7 @@ fn uid(s: &str) -> UserId {
 }
 
 async fn user(store: &dyn ServerStore, id: &str, role: Role, name: Option<&str>) -> String {
-    store
-        .put_user(UserInput {
-            id: uid(id),
-            role,
-            team: None,
-            display_name: name.map(str::to_owned),
-        })
-        .await
-        .expect("user");
-    issue_token(store, uid(id), TokenRequest::default())
-        .await
-        .expect("token")
-        .token
+    add_user(store, id, role, None, name).await.expect("user")
 }
 
 fn code(e: &pf_sync::SyncError) -> (Option<u16>, Option<&str>) {

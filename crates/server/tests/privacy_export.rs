@@ -4,11 +4,11 @@
 //! older than the policy keeps and audits the counts as the system.
 
 use pf_core::{PrivacyKind, PrivacyStatus, Role, UserId};
-use pf_server::testing::{TestBackend, TestServer};
-use pf_server::{ServerStore, issue_token, on_both_backends};
+use pf_server::testing::{TestBackend, TestServer, add_user};
+use pf_server::{ServerStore, on_both_backends};
 use pf_sync::{
     AccountAttrs, AccountInput, AuditQuery, DealIntel, PrivacyReport, PrivacyRequestInput,
-    RetentionPolicy, TokenRequest, UsageRecord, UserInput,
+    RetentionPolicy, UsageRecord,
 };
 use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
@@ -21,19 +21,7 @@ fn uid(s: &str) -> UserId {
 }
 
 async fn user(store: &dyn ServerStore, id: &str, role: Role, name: Option<&str>) -> String {
-    store
-        .put_user(UserInput {
-            id: uid(id),
-            role,
-            team: None,
-            display_name: name.map(str::to_owned),
-        })
-        .await
-        .expect("user");
-    issue_token(store, uid(id), TokenRequest::default())
-        .await
-        .expect("token")
-        .token
+    add_user(store, id, role, None, name).await.expect("user")
 }
 
 fn code(e: &pf_sync::SyncError) -> (Option<u16>, Option<&str>) {
