@@ -17,8 +17,7 @@ pub fn purge_if_due(session: &Session) -> Option<pf_store::PurgeReport> {
         if !s.retention_due(now)? {
             return Ok(None);
         }
-        let policy = s.retention_policy()?;
-        s.purge_retention(&policy, now).map(Some)
+        s.purge_by_policy(now).map(Some)
     });
     match result {
         Ok(Some(report)) => {

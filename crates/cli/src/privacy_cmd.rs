@@ -303,8 +303,8 @@ pub fn audit(
 
 /// `purge`.
 pub fn purge(store: &Store, json: bool) -> Result<i32> {
-    let policy = store.retention_policy()?;
-    let report = store.purge_retention(&policy, time::OffsetDateTime::now_utc())?;
+    let report = store.purge_by_policy(time::OffsetDateTime::now_utc())?;
+    let policy = report.policy;
     tracing::info!(removed = report.total(), "retention purge");
     if json {
         out!("{}", serde_json::to_string_pretty(&report)?);

@@ -9,7 +9,7 @@ mod walk;
 
 pub use class::{DataClass, RetentionDays};
 pub use matcher::{Correction, Subject, mask_email};
-pub use walk::{ERASED, Found, erase_json, find_json, rectify_json};
+pub use walk::{ERASED, Found, erase_json, erase_text, find_json, rectify_json, rectify_text};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -56,21 +56,10 @@ impl Store {
 
     /// Erases every copy of `subject`: rewrites the rows that hold them in one transaction,
     /// merges the search index so no old segment keeps their words, deletes exported files that
-    /// name them, and checkpoints the WAL (freed pages are zeroed: `secure_delete` is on).
+    /// name them, and checkpoints the WAL (freed pages are zeroed: `secure_delete` is on). The
+    /// subject is remembered as digests so a later enrichment cannot bring them back.
     pub fn privacy_erase(&self, subject: &Subject) -> Result<RecordCounts, StoreError> {
-        // Files first: which exports name the subject is known only before the rows go.
-        let files = self.erase_exports(subject)?;
-        let mut records = self
-            .write(|c| {
-                suppress::remember(c, subject)?;
-                scan(c, subject, Op::Erase)
-            })?
-            .records;
-        if files > 0 {
-            records.insert("exports.file".into(), files);
-        }
-        self.scrub_storage()?;
-        Ok(records)
+        self.rewrite_subject(subject, Op::Erase)
     }
 
     /// Puts `correction` in place of the subject's old values everywhere, history included.
@@ -85,9 +74,20 @@ impl Store {
                 "a rectification needs at least one corrected value".into(),
             ));
         }
+        self.rewrite_subject(subject, Op::Rectify(correction))
+    }
+
+    /// Erasure and rectification alike: exported files first (which exports name the subject is
+    /// known only before the rows change), then every place in one transaction, then the scrub.
+    fn rewrite_subject(&self, subject: &Subject, op: Op<'_>) -> Result<RecordCounts, StoreError> {
         let files = self.erase_exports(subject)?;
         let mut records = self
-            .write(|c| scan(c, subject, Op::Rectify(correction)))?
+            .write(|c| {
+                if matches!(op, Op::Erase) {
+                    suppress::remember(c, subject)?;
+                }
+                scan(c, subject, op)
+            })?
             .records;
         if files > 0 {
             records.insert("exports.file".into(), files);
@@ -101,22 +101,6 @@ impl Store {
     pub(crate) fn scrub_storage(&self) -> Result<(), StoreError> {
         self.conn
             .execute_batch("INSERT INTO search_fts(search_fts) VALUES ('optimize');")?;
-        self.checkpoint_until_done()
-    }
-
-    /// `wal_checkpoint(TRUNCATE)`, retried while another connection holds a read snapshot.
-    pub(crate) fn checkpoint_until_done(&self) -> Result<(), StoreError> {
-        for attempt in 0..50 {
-            let busy: i64 = self
-                .conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
-            if busy == 0 {
-                return Ok(());
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20 * (attempt + 1)));
-        }
-        Err(StoreError::Invalid(
-            "the write-ahead log could not be checkpointed: another reader keeps it busy".into(),
-        ))
+        self.checkpoint_wal()
     }
 }

@@ -97,6 +97,12 @@ impl Store {
         })
     }
 
+    /// Purges by the policy in force ([`Store::retention_policy`]).
+    pub fn purge_by_policy(&self, now: OffsetDateTime) -> Result<PurgeReport, StoreError> {
+        let policy = self.retention_policy()?;
+        self.purge_retention(&policy, now)
+    }
+
     /// Whether a day has passed since the last purge.
     pub fn retention_due(&self, now: OffsetDateTime) -> Result<bool, StoreError> {
         let last: Option<String> =

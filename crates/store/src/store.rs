@@ -210,11 +210,22 @@ impl Store {
         })
     }
 
-    /// Writes WAL content back into the main file (used before copying or inspecting it).
+    /// Writes WAL content back into the main file and truncates the WAL (before copying or
+    /// inspecting the file, and after an erasure so no old page stays in the WAL). Retried
+    /// while another connection holds a read snapshot.
     pub fn checkpoint_wal(&self) -> Result<(), StoreError> {
-        self.conn
-            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
-        Ok(())
+        for attempt in 0..50 {
+            let busy: i64 = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            if busy == 0 {
+                return Ok(());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20 * (attempt + 1)));
+        }
+        Err(StoreError::Invalid(
+            "the write-ahead log could not be checkpointed: another reader keeps it busy".into(),
+        ))
     }
 
     /// Runs `f` inside one transaction (a savepoint when one is already open): all or nothing.

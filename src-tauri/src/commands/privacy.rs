@@ -149,10 +149,7 @@ pub async fn file(session: &Session, input: PrivacyInput) -> Result<Filed, Comma
 
 /// The retention purge, now (the app also runs it daily).
 pub fn purge(session: &Session) -> Result<PurgeReport, CommandError> {
-    session.with_store(|s| {
-        let policy = s.retention_policy()?;
-        s.purge_retention(&policy, time::OffsetDateTime::now_utc())
-    })
+    session.with_store(|s| s.purge_by_policy(time::OffsetDateTime::now_utc()))
 }
 
 #[tauri::command]

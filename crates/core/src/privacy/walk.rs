@@ -66,15 +66,28 @@ pub fn erase_json(value: &mut Value, s: &Subject) -> usize {
             removed + items.iter_mut().map(|v| erase_json(v, s)).sum::<usize>()
         }
         Value::Object(map) => map.values_mut().map(|v| erase_json(v, s)).sum(),
-        Value::String(t) => match s.replace_in(t, ERASED, ERASED) {
-            Some(r) if r != *t => {
+        Value::String(t) => match erase_text(s, t) {
+            Some(r) => {
                 *t = r;
                 1
             }
-            _ => 0,
+            None => 0,
         },
         _ => 0,
     }
+}
+
+/// A free text with every mention of the subject replaced by [`ERASED`]; `None` if unchanged.
+pub fn erase_text(s: &Subject, text: &str) -> Option<String> {
+    s.replace_in(text, ERASED, ERASED).filter(|r| r != text)
+}
+
+/// A free text with the subject's old e-mail and name replaced by the corrected ones (or kept
+/// when the correction leaves them out); `None` if unchanged.
+pub fn rectify_text(s: &Subject, c: &Correction, text: &str) -> Option<String> {
+    let email = c.email.as_deref().unwrap_or(s.email());
+    let name = c.name.as_deref().or(s.name()).unwrap_or_default();
+    s.replace_in(text, email, name).filter(|r| r != text)
 }
 
 /// Puts the corrected values into every record of the subject and replaces the old name and
@@ -107,17 +120,13 @@ fn rectify_at(value: &mut Value, s: &Subject, c: &Correction, depth: usize) -> u
                     .map(|v| rectify_at(v, s, c, depth + 1))
                     .sum::<usize>()
         }
-        Value::String(t) => {
-            let email = c.email.as_deref().unwrap_or(s.email());
-            let name = c.name.as_deref().or(s.name()).unwrap_or_default();
-            match s.replace_in(t, email, name) {
-                Some(r) if r != *t => {
-                    *t = r;
-                    1
-                }
-                _ => 0,
+        Value::String(t) => match rectify_text(s, c, t) {
+            Some(r) => {
+                *t = r;
+                1
             }
-        }
+            None => 0,
+        },
         _ => 0,
     }
 }

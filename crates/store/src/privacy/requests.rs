@@ -175,7 +175,7 @@ impl Store {
             }
             Ok(())
         })?;
-        self.checkpoint_until_done()
+        self.checkpoint_wal()
     }
 
     fn set_privacy_status(&self, id: PrivacyRequestId, s: PrivacyStatus) -> Result<(), StoreError> {
@@ -211,7 +211,7 @@ impl Store {
             "DELETE FROM synced_items WHERE kind = 'privacy_order' AND key = ?1",
             [id.to_string()],
         )?;
-        self.checkpoint_until_done()
+        self.checkpoint_wal()
     }
 
     /// One request.

@@ -160,17 +160,8 @@ fn visit(
                     }
                     None
                 }
-                Op::Erase => s
-                    .replace_in(&text, privacy::ERASED, privacy::ERASED)
-                    .filter(|t| *t != text)
-                    .map(|t| (t, 1)),
-                Op::Rectify(c) => {
-                    let email = c.email.as_deref().unwrap_or(s.email());
-                    let name = c.name.as_deref().or(s.name()).unwrap_or_default();
-                    s.replace_in(&text, email, name)
-                        .filter(|t| *t != text)
-                        .map(|t| (t, 1))
-                }
+                Op::Erase => privacy::erase_text(s, &text).map(|t| (t, 1)),
+                Op::Rectify(c) => privacy::rectify_text(s, c, &text).map(|t| (t, 1)),
             }
         };
         if let Some((new, k)) = changed {
