@@ -115,28 +115,14 @@ fn file_on_server(
     correction: Option<Correction>,
     json: bool,
 ) -> Result<i32> {
-    let identity = pf_client::identity(store)?;
-    if identity
-        .as_ref()
-        .is_none_or(|i| i.role != pf_core::Role::Admin)
-    {
-        refuse_when_synced(store)?;
-    }
-    let Some((client, _token)) = pf_client::connect(store)? else {
-        bail!("no sync server is configured");
-    };
-    let input = pf_sync::PrivacyRequestInput {
-        kind,
-        email: subject.email().to_owned(),
-        name: subject.name().map(str::to_owned),
-        correction,
-    };
+    let identity = pf_client::identity(store)?.ok_or(pf_client::ClientError::NotLoggedIn)?;
+    let (client, _token) = pf_client::connect(store)?.ok_or(pf_client::ClientError::NotLoggedIn)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let view = rt
-        .block_on(client.file_privacy(&input))
-        .map_err(pf_client::ClientError::from)?;
+    let view = rt.block_on(pf_client::privacy::file_on_server(
+        &identity, &client, kind, subject, correction,
+    ))?;
     if json {
         out!("{}", serde_json::to_string_pretty(&view)?);
     } else {
@@ -150,24 +136,8 @@ fn file_on_server(
     Ok(0)
 }
 
-/// Who files a request from this laptop.
-fn filed_by() -> String {
-    let user = std::env::var("USER").unwrap_or_else(|_| "local".into());
-    format!("{user}@local")
-}
-
-fn refuse_when_synced(store: &Store) -> Result<()> {
-    if let Some(id) = store.sync_identity()? {
-        bail!(
-            "this laptop syncs with {}: privacy requests are filed by an admin on the server \
-             and reach every laptop at its next sync",
-            id.server_url
-        );
-    }
-    Ok(())
-}
-
-/// Files and carries out one request.
+/// Files and carries out one request on this laptop (local-only set-up: `run` sends a laptop
+/// with a sync server to [`file_on_server`]).
 pub fn file(
     store: &Store,
     kind: PrivacyKind,
@@ -175,7 +145,6 @@ pub fn file(
     name: Option<&str>,
     correction: Option<Correction>,
 ) -> Result<PrivacyOutcome> {
-    refuse_when_synced(store)?;
     let subject = Subject::new(email, name)?;
     let out = store.carry_out_privacy(
         PrivacyRequestId::new(),
@@ -183,7 +152,7 @@ pub fn file(
         &subject,
         correction.as_ref(),
         PrivacyOrigin::Local,
-        &filed_by(),
+        &store.local_actor()?,
     )?;
     Ok(out)
 }
@@ -216,7 +185,8 @@ pub fn access(
     dir: &Path,
     json: bool,
 ) -> Result<i32> {
-    let (json_path, md_path) = store.write_access_export(&filed_by(), subject, out, dir)?;
+    let (json_path, md_path) =
+        store.write_access_export(&store.local_actor()?, subject, out, dir)?;
     let id = out.request.id;
     if json {
         out!(

@@ -8,6 +8,10 @@ use pf_sync::SyncError;
 pub enum ClientError {
     #[error("no sync server is configured: log in first (`partnerforge login URL`)")]
     NotLoggedIn,
+    #[error(
+        "privacy requests are filed by an admin on the server and reach every laptop at its next sync"
+    )]
+    ServerManaged,
     #[error("the sync server's token is not in the keyring: log in again")]
     NoToken,
     #[error("the sync server is unreachable: {0}")]
@@ -30,6 +34,7 @@ impl ClientError {
     pub fn code(&self) -> &'static str {
         match self {
             ClientError::NotLoggedIn => "sync.not_logged_in",
+            ClientError::ServerManaged => "privacy.server_managed",
             ClientError::NoToken => "sync.no_token",
             ClientError::Unreachable(_) => "sync.unreachable",
             ClientError::Refused { code, .. } => pf_sync::ErrorCode::parse(code)

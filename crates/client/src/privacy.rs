@@ -5,9 +5,11 @@
 //! report is the order forgotten and the request completed here, so a laptop that goes offline
 //! mid-way reports at its next sync; a repeated erasure finds nothing more and reports again.
 
-use pf_core::{PrivacyKind, PrivacyRequestId, Subject};
+use pf_core::{Correction, PrivacyKind, PrivacyRequestId, Role, Subject};
 use pf_store::{PrivacyOrigin, Store};
-use pf_sync::{ErrorCode, PrivacyOrder, PrivacyReport, SyncClient};
+use pf_sync::{
+    ErrorCode, PrivacyOrder, PrivacyReport, PrivacyRequestInput, PrivacyRequestView, SyncClient,
+};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use crate::ClientError;
@@ -15,6 +17,27 @@ use crate::convert::kind;
 
 fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     store.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Files a request on the server (a laptop with a sync server files nothing locally): admins
+/// only; anyone else gets [`ClientError::ServerManaged`] before anything is sent.
+pub async fn file_on_server(
+    identity: &crate::Identity,
+    client: &SyncClient,
+    kind: PrivacyKind,
+    subject: &Subject,
+    correction: Option<Correction>,
+) -> Result<PrivacyRequestView, ClientError> {
+    if identity.role != Role::Admin {
+        return Err(ClientError::ServerManaged);
+    }
+    let input = PrivacyRequestInput {
+        kind,
+        email: subject.email().to_owned(),
+        name: subject.name().map(str::to_owned),
+        correction,
+    };
+    Ok(client.file_privacy(&input).await?)
 }
 
 /// Carries out every pending order and reports it; answers how many were reported.

@@ -5,7 +5,7 @@
 
 use pf_core::{Correction, PrivacyKind, PrivacyRequestId, Role, Subject};
 use pf_store::{AuditRecord, PrivacyOrigin, PrivacyRequestRecord, PurgeReport};
-use pf_sync::{AuditEntry, AuditQuery, PrivacyRequestInput, PrivacyRequestView};
+use pf_sync::{AuditEntry, AuditQuery, PrivacyRequestView};
 use serde::{Deserialize, Serialize};
 
 use super::Shared;
@@ -94,22 +94,11 @@ pub async fn file(session: &Session, input: PrivacyInput) -> Result<Filed, Comma
     let subject = Subject::new(&input.email, name(input.name.clone()).as_deref())?;
     let correction = input.correction.filter(|c| !c.is_empty());
     if let Some(identity) = session.identity()? {
-        if identity.role != Role::Admin {
-            return Err(CommandError::new(
-                "privacy.server_managed",
-                "Privacy requests are filed by an admin on the sync server; they reach this laptop at its next sync.",
-            ));
-        }
         let client = super::admin::client(session)?;
-        let v = client
-            .file_privacy(&PrivacyRequestInput {
-                kind: input.kind,
-                email: subject.email().to_owned(),
-                name: subject.name().map(str::to_owned),
-                correction,
-            })
-            .await
-            .map_err(super::admin::refused)?;
+        let v = pf_client::privacy::file_on_server(
+            &identity, &client, input.kind, &subject, correction,
+        )
+        .await?;
         return Ok(Filed {
             id: v.id,
             status: v.status,
