@@ -75,9 +75,14 @@ impl Store {
 
     /// Exported files that name the subject, or that are about an account whose data names them.
     pub(crate) fn exports_naming(&self, s: &Subject) -> Result<Vec<ExportRecord>, StoreError> {
+        let exports = self.exports()?;
+        if exports.is_empty() {
+            // No file to look at: spare the whole-database scan below.
+            return Ok(Vec::new());
+        }
         let accounts = self.accounts_naming(s)?;
         let mut out = Vec::new();
-        for e in self.exports()? {
+        for e in exports {
             let Ok(bytes) = std::fs::read(&e.path) else {
                 continue;
             };
@@ -113,10 +118,7 @@ impl Store {
 
     /// Accounts whose intelligence or history names the subject.
     fn accounts_naming(&self, s: &Subject) -> Result<BTreeSet<String>, StoreError> {
-        let (_, found) = {
-            let r = super::scan::scan(&self.conn, s, super::scan::Op::Find)?;
-            (r.records, r.found)
-        };
+        let found = super::scan::scan(&self.conn, s, super::scan::Op::Find)?.found;
         let mut ids = BTreeSet::new();
         for f in found {
             if let Some(d) = f.domain {
