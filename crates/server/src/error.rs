@@ -150,7 +150,17 @@ impl IntoResponse for ServerError {
         };
         let status =
             StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(code.body(message))).into_response()
+        let mut resp = (status, axum::Json(code.body(message))).into_response();
+        if code == ErrorCode::TooLarge {
+            // The rest of the refused body is never read, so this connection cannot carry
+            // another request: say so, or a client's pool reuses it and its next request fails
+            // with a reset instead of an answer.
+            resp.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+        }
+        resp
     }
 }
 
@@ -164,6 +174,23 @@ mod tests {
         assert_eq!(e.code(), ErrorCode::Internal);
         let resp = e.into_response();
         assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn a_refused_oversized_body_closes_the_connection() {
+        let resp = ServerError::TooLarge(1024).into_response();
+        assert_eq!(resp.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(
+            resp.headers().get(axum::http::header::CONNECTION),
+            Some(&axum::http::HeaderValue::from_static("close"))
+        );
+        let other = ServerError::MethodNotAllowed.into_response();
+        assert!(
+            other
+                .headers()
+                .get(axum::http::header::CONNECTION)
+                .is_none()
+        );
     }
 
     #[test]
