@@ -181,6 +181,35 @@ fn erasure_leaves_no_copy_of_the_person_in_any_decrypted_page() {
         !text.contains("Quillfeather") && text.contains("John Roe"),
         "{text}"
     );
+    // Nor can a new quote or a summary that mentions them in free text.
+    let news = json!({"items": [
+            {"kind": "quote", "text": format!("\"Search is everything\" - {}", NAME.to_uppercase())},
+            {"kind": "quote", "text": "\"Speed matters\" - John Roe"}],
+        "summary": format!("Budget owner: {NAME} <{EMAIL}>.")});
+    store
+        .put_intelligence(
+            acme,
+            ModuleId::INITIATIVES,
+            &intel(news, "web_search", now),
+            now,
+            now + Duration::days(30),
+        )
+        .expect("new quotes");
+    let quotes = store
+        .module_intelligence(acme, ModuleId::INITIATIVES)
+        .expect("read")
+        .expect("row");
+    let text = serde_json::to_string(&quotes).expect("json");
+    assert!(
+        !text.to_lowercase().contains("quillfeather")
+            && text.contains("Speed matters")
+            && text.contains("Budget owner: [erased] <[erased]>."),
+        "{text}"
+    );
+    assert!(
+        store.search("Quillfeather", 10).expect("search").is_empty(),
+        "not back in the index"
+    );
 
     let log = store.audit_log(None, Some("privacy."), 10).expect("audit");
     assert_eq!(
