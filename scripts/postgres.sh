@@ -2,7 +2,8 @@
 # A throwaway PostgreSQL cluster for the sync server's tests and benches (Debian's `postgresql`
 # package, installed if missing). The cluster lives in a temporary directory, runs as a non-root
 # user, listens on a free port on 127.0.0.1 only, and has a role `pf` (password auth, CREATEDB)
-# that tests use to create a fresh database each.
+# that tests use to create a fresh database each. `pf` may also CHECKPOINT and read the data
+# directory's setting: the erasure test reads the table files to check no erased value is left.
 #
 # Sourced:   source scripts/postgres.sh
 #            pf_postgres_start          # exports PF_POSTGRES_URL (and PF_POSTGRES_DIR)
@@ -89,7 +90,8 @@ pf_postgres_start() {
         cat "$dir/server.log" >&2 2>/dev/null; rm -rf "$dir"; return 1
     fi
     if ! pf_postgres__as_owner "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
-        -c "CREATE ROLE pf LOGIN CREATEDB PASSWORD '$password'" >&2; then
+        -c "CREATE ROLE pf LOGIN CREATEDB PASSWORD '$password'" \
+        -c "GRANT pg_checkpoint, pg_read_all_settings TO pf" >&2; then
         pf_postgres__log "creating the role failed"
         pf_postgres__as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1
         rm -rf "$dir"; return 1

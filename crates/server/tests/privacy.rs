@@ -48,15 +48,7 @@ impl Concrete {
                 conn.execute_batch(sql).map_err(|e| e.to_string())
             }
             Concrete::Postgres(s) => {
-                let url = std::env::var(TEST_DATABASE_ENV).expect("postgres url");
-                let mut config: tokio_postgres::Config = url.parse().expect("url");
-                let db = s.target().rsplit('/').next().expect("database name");
-                config.dbname(db);
-                let (client, conn) = config
-                    .connect(tokio_postgres::NoTls)
-                    .await
-                    .expect("connect");
-                tokio::spawn(conn);
+                let client = Self::pg_client(s).await;
                 client.batch_execute(sql).await.map_err(|e| {
                     e.as_db_error()
                         .map_or_else(|| e.to_string(), |d| d.message().to_owned())
@@ -65,17 +57,80 @@ impl Concrete {
         }
     }
 
-    /// Every byte the SQLite database holds on disk (file and write-ahead log), after a
-    /// checkpoint; `None` on PostgreSQL.
-    async fn sqlite_bytes(&self) -> Option<Vec<u8>> {
-        let Concrete::Sqlite(s) = self else {
-            return None;
-        };
-        s.checkpoint().await.expect("checkpoint");
-        let mut bytes = std::fs::read(s.path()).expect("db file");
-        let wal = s.path().with_extension("sqlite3-wal");
-        bytes.extend(std::fs::read(wal).unwrap_or_default());
-        Some(bytes)
+    /// A connection of the test's own to the store's PostgreSQL database.
+    async fn pg_client(s: &PgStore) -> tokio_postgres::Client {
+        let url = std::env::var(TEST_DATABASE_ENV).expect("postgres url");
+        let mut config: tokio_postgres::Config = url.parse().expect("url");
+        config.dbname(s.target().rsplit('/').next().expect("database name"));
+        let (client, conn) = config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .expect("connect");
+        tokio::spawn(conn);
+        client
+    }
+
+    /// Every byte the database holds in its files. SQLite: the file and its write-ahead log
+    /// as they are (after a checkpoint when `checkpoint`: the control before an erasure; after
+    /// one the store must have checkpointed by itself). PostgreSQL: after a `CHECKPOINT` (dirty
+    /// buffers written), every table, index and TOAST file of the database, catalogs included
+    /// (`scripts/postgres.sh` lets the test role checkpoint and see the data directory; reading
+    /// the files needs the local cluster).
+    async fn disk_bytes(&self, checkpoint: bool) -> Vec<u8> {
+        match self {
+            Concrete::Sqlite(s) => {
+                if checkpoint {
+                    s.checkpoint().await.expect("checkpoint");
+                }
+                let mut bytes = std::fs::read(s.path()).expect("db file");
+                let wal = s.path().with_extension("sqlite3-wal");
+                bytes.extend(std::fs::read(wal).unwrap_or_default());
+                bytes
+            }
+            Concrete::Postgres(s) => {
+                let c = Self::pg_client(s).await;
+                c.batch_execute("CHECKPOINT").await.expect("CHECKPOINT");
+                let dir: String = c
+                    .query_one("SHOW data_directory", &[])
+                    .await
+                    .expect("data_directory")
+                    .get(0);
+                let rows = c
+                    .query(
+                        "SELECT pg_relation_filepath(oid) FROM pg_class
+                         WHERE pg_relation_filepath(oid) IS NOT NULL",
+                        &[],
+                    )
+                    .await
+                    .expect("relations");
+                let mut bytes = Vec::new();
+                for r in &rows {
+                    let base = std::path::Path::new(&dir).join(r.get::<_, String>(0));
+                    // The main file and its 1 GB segments `.1`, `.2`, ...
+                    for seg in 0.. {
+                        let path = if seg == 0 {
+                            base.clone()
+                        } else {
+                            base.with_extension(seg.to_string())
+                        };
+                        match std::fs::read(&path) {
+                            Ok(b) => bytes.extend(b),
+                            Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
+                            Err(e) => panic!(
+                                "{}: {e} (the test reads PostgreSQL's files: it needs the local cluster scripts/postgres.sh starts)",
+                                path.display()
+                            ),
+                        }
+                    }
+                }
+                assert!(
+                    bytes.len() > 1_000_000,
+                    "the database's files were read ({} bytes)",
+                    bytes.len()
+                );
+                bytes
+            }
+        }
     }
 }
 
@@ -159,16 +214,15 @@ async fn an_erasure_reaches_every_laptop_and_leaves_no_trace(backend: TestBacken
         }])
         .await
         .expect("account");
-    if let Some(bytes) = concrete.sqlite_bytes().await {
-        assert!(
-            contains(&bytes, EMAIL),
-            "control: the e-mail is in the file before"
-        );
-        assert!(
-            contains(&bytes, NAME),
-            "control: the name is in the file before"
-        );
-    }
+    let before = concrete.disk_bytes(true).await;
+    assert!(
+        contains(&before, EMAIL),
+        "control: the e-mail is in the files before"
+    );
+    assert!(
+        contains(&before, NAME),
+        "control: the name is in the files before"
+    );
     let (_, ana_cursor) = privacy_items(&ana, Cursor::START).await;
     let (_, bo_cursor) = privacy_items(&bo, Cursor::START).await;
 
@@ -332,10 +386,12 @@ async fn an_erasure_reaches_every_laptop_and_leaves_no_trace(backend: TestBacken
         assert!(!v.subject.contains(EMAIL));
     }
     drop(server);
-    if let Some(bytes) = concrete.sqlite_bytes().await {
-        assert!(!contains(&bytes, EMAIL), "the e-mail is gone from the file");
-        assert!(!contains(&bytes, NAME), "the name is gone from the file");
-    }
+    let after = concrete.disk_bytes(false).await;
+    assert!(
+        !contains(&after, EMAIL),
+        "the e-mail is gone from the files"
+    );
+    assert!(!contains(&after, NAME), "the name is gone from the files");
 }
 
 async fn put_budget(admin: &SyncClient, team: TeamId, limit: u64) {

@@ -40,6 +40,7 @@ use pf_sync::{
     UsageAck, UsageRecord, User, UserInput,
 };
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use time::OffsetDateTime;
 use tokio_postgres::NoTls;
@@ -69,6 +70,9 @@ struct Inner {
     // Dropped before `_temp`: the pool's connections go before a temporary database is dropped.
     pool: Pool,
     target: String,
+    /// A completed privacy request's dead row versions are still in the table files: the last
+    /// compaction failed, and the next purge runs it again.
+    compaction_due: AtomicBool,
     _temp: Option<connect::TempDatabase>,
 }
 
@@ -125,6 +129,7 @@ impl PgStore {
             inner: Arc::new(Inner {
                 pool,
                 target,
+                compaction_due: AtomicBool::new(false),
                 _temp: temp,
             }),
         })
@@ -137,6 +142,24 @@ impl PgStore {
 
     async fn client(&self) -> Result<Object> {
         Ok(self.inner.pool.get().await?)
+    }
+
+    /// After a privacy request completed: rewrites the tables that held the subject
+    /// ([`privacy::compact`]), so no dead row version keeps them in a table file. A failure is
+    /// logged and left for the next purge; the request itself stays completed.
+    async fn compact_after(&self, completed: bool) {
+        let due = self.inner.compaction_due.swap(false, Ordering::SeqCst);
+        if !(completed || due) {
+            return;
+        }
+        let result = match self.client().await {
+            Ok(c) => privacy::compact(&c).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            self.inner.compaction_due.store(true, Ordering::SeqCst);
+            tracing::error!(error = %e, "erased rows could not be compacted yet; the next purge tries again");
+        }
     }
 }
 
@@ -302,7 +325,12 @@ impl ServerStore for PgStore {
         by: UserId,
         now: OffsetDateTime,
     ) -> Result<PrivacyRequestView> {
-        tx!(write self, |tx| privacy::file(&tx, input, by, now).await)
+        let view: Result<PrivacyRequestView> =
+            tx!(write self, |tx| privacy::file(&tx, input, by, now).await);
+        let view = view?;
+        self.compact_after(view.status == PrivacyStatus::Completed)
+            .await;
+        Ok(view)
     }
     async fn report_privacy(
         &self,
@@ -311,7 +339,11 @@ impl ServerStore for PgStore {
         report: PrivacyReport,
         now: OffsetDateTime,
     ) -> Result<PrivacyStatus> {
-        tx!(write self, |tx| privacy::report(&tx, id, &token, report, now).await)
+        let status: Result<PrivacyStatus> =
+            tx!(write self, |tx| privacy::report(&tx, id, &token, report, now).await);
+        let status = status?;
+        self.compact_after(status == PrivacyStatus::Completed).await;
+        Ok(status)
     }
     async fn privacy_requests(&self) -> Result<Vec<PrivacyRequestView>> {
         privacy::views(&self.client().await?).await
@@ -329,6 +361,9 @@ impl ServerStore for PgStore {
         audit::query_log(&self.client().await?, &query).await
     }
     async fn purge(&self, now: OffsetDateTime) -> Result<PurgeReport> {
-        tx!(write self, |tx| audit::purge(&tx, now).await)
+        let report: Result<PurgeReport> = tx!(write self, |tx| audit::purge(&tx, now).await);
+        let report = report?;
+        self.compact_after(report.privacy_completed > 0).await;
+        Ok(report)
     }
 }

@@ -26,6 +26,7 @@ use pf_sync::{
 };
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
@@ -48,6 +49,8 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// The last checkpoint after a completed privacy request failed: the next purge retries.
+    checkpoint_due: AtomicBool,
     // Keeps a temporary database's directory alive as long as the store.
     _temp: Option<tempfile::TempDir>,
 }
@@ -77,6 +80,7 @@ impl SqliteStore {
                 path,
                 writer: Mutex::new(writer),
                 readers: Mutex::new(Vec::new()),
+                checkpoint_due: AtomicBool::new(false),
                 _temp: temp,
             }),
         })
@@ -88,16 +92,40 @@ impl SqliteStore {
     }
 
     /// Moves everything in the write-ahead log into the database file and truncates the log
-    /// (`PRAGMA wal_checkpoint(TRUNCATE)`): afterwards the file alone holds the data.
+    /// (`PRAGMA wal_checkpoint(TRUNCATE)`): afterwards the file alone holds the data, and
+    /// `secure_delete` has zeroed what was deleted. Waits (up to about 25 s) for readers that
+    /// keep the log busy.
     pub async fn checkpoint(&self) -> Result<()> {
         let inner = Arc::clone(&self.inner);
         tokio::task::spawn_blocking(move || {
             let conn = inner.writer.lock().map_err(poisoned)?;
-            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-            Ok(())
+            for attempt in 0..50 {
+                let busy: i64 =
+                    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+                if busy == 0 {
+                    return Ok(());
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20 * (attempt + 1)));
+            }
+            Err(ServerError::Internal(
+                "the write-ahead log stayed busy: readers kept it from being checkpointed".into(),
+            ))
         })
         .await
         .map_err(|e| ServerError::Internal(format!("database task failed: {e}")))?
+    }
+
+    /// After a privacy request completed: checkpoints, so the old values leave the write-ahead
+    /// log too. A failure is logged and left for the next purge; the request stays completed.
+    async fn checkpoint_after(&self, completed: bool) {
+        let due = self.inner.checkpoint_due.swap(false, Ordering::SeqCst);
+        if !(completed || due) {
+            return;
+        }
+        if let Err(e) = self.checkpoint().await {
+            self.inner.checkpoint_due.store(true, Ordering::SeqCst);
+            tracing::error!(error = %e, "erased rows could not be checkpointed yet; the next purge tries again");
+        }
     }
 
     /// Runs `f` in one write transaction on the blocking pool; commits only if it succeeds.
@@ -309,8 +337,12 @@ impl ServerStore for SqliteStore {
         by: UserId,
         now: OffsetDateTime,
     ) -> Result<PrivacyRequestView> {
-        self.write(move |tx| privacy::file(tx, input, by, now))
-            .await
+        let view = self
+            .write(move |tx| privacy::file(tx, input, by, now))
+            .await?;
+        self.checkpoint_after(view.status == PrivacyStatus::Completed)
+            .await;
+        Ok(view)
     }
     async fn report_privacy(
         &self,
@@ -319,8 +351,12 @@ impl ServerStore for SqliteStore {
         report: PrivacyReport,
         now: OffsetDateTime,
     ) -> Result<PrivacyStatus> {
-        self.write(move |tx| privacy::report(tx, id, &token, report, now))
-            .await
+        let status = self
+            .write(move |tx| privacy::report(tx, id, &token, report, now))
+            .await?;
+        self.checkpoint_after(status == PrivacyStatus::Completed)
+            .await;
+        Ok(status)
     }
     async fn privacy_requests(&self) -> Result<Vec<PrivacyRequestView>> {
         self.read(privacy::views).await
@@ -339,6 +375,8 @@ impl ServerStore for SqliteStore {
         self.read(move |c| audit::query(c, &query)).await
     }
     async fn purge(&self, now: OffsetDateTime) -> Result<PurgeReport> {
-        self.write(move |tx| audit::purge(tx, now)).await
+        let report = self.write(move |tx| audit::purge(tx, now)).await?;
+        self.checkpoint_after(report.privacy_completed > 0).await;
+        Ok(report)
     }
 }

@@ -323,3 +323,23 @@ pub(super) async fn order<C: GenericClient>(c: &C, id: &str) -> Result<Option<Pr
         None => Ok(None),
     }
 }
+
+/// The tables a privacy request's subject can be in (besides the request itself).
+const SUBJECT_TABLES: &str = "accounts, users, privacy_requests, privacy_laptops";
+
+/// Rewrites the tables that held a completed request's subject. PostgreSQL keeps an updated
+/// row's old version in the table file until a vacuum, and a plain vacuum only marks its space
+/// free; `VACUUM FULL` writes each table anew and drops the old file, so the erased values are
+/// in no table or index file afterwards (statistics are taken again, replacing any sample of
+/// the old values). It locks the four tables for as long as the rewrite takes: milliseconds to
+/// seconds, and erasures are rare. The write-ahead log keeps the old values until its segments
+/// are recycled, as backups do until they expire.
+pub(super) async fn compact<C: GenericClient>(c: &C) -> Result<()> {
+    c.batch_execute(&format!("VACUUM (FULL, ANALYZE) {SUBJECT_TABLES}"))
+        .await?;
+    tracing::info!(
+        tables = SUBJECT_TABLES,
+        "tables that held an erased subject rewritten"
+    );
+    Ok(())
+}
