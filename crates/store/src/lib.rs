@@ -55,7 +55,7 @@ pub use queue::QueuedEnrichment;
 pub use retention::PurgeReport;
 pub use search::SearchHit;
 pub use source_facts::CachedFacts;
-pub use store::{OpenOptions, Pragmas, Store};
+pub use store::{OpenOptions, Pragmas, Store, sqlcipher_ready};
 pub use summary::AccountSummary;
 pub use sync::{
     ApplyReport, OutboxEntry, PendingSettlement, SyncChange, SyncIdentity, SyncPage, SyncProfile,

@@ -88,6 +88,27 @@ fn resolve_key(
     }
 }
 
+/// Waits until SQLCipher can key connections. SQLCipher finishes its own start-up (its heap,
+/// its crypto provider) after SQLite has marked itself initialised, and a connection keyed on
+/// another thread in that moment fails with "An error occurred with PRAGMA key" (seen once in a
+/// few hundred starts). The first caller keys a throwaway in-memory connection until that
+/// works; every other caller waits for it. Cheap after the first call.
+pub fn sqlcipher_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| {
+        let key = format!("x'{}'", "00".repeat(32));
+        for _ in 0..200 {
+            let keyed = Connection::open_in_memory()
+                .and_then(|c| c.pragma_update(None, "key", key.as_str()));
+            if keyed.is_ok() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        tracing::warn!("SQLCipher was still not ready after a second; opening anyway");
+    });
+}
+
 /// SQLite answers "busy" at once (without waiting) in a few cases, such as switching a new file
 /// to WAL while another process opens it; those are retried for a short while.
 fn retry_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
@@ -136,6 +157,7 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        sqlcipher_ready();
         let conn = Connection::open_with_flags(&path, flags)?;
         // Before anything that takes a lock: another process may be opening the same store.
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
