@@ -14,12 +14,14 @@
 //! - `record_usage` is idempotent by record id; `lease` never grants more than a source's limit
 //!   per window in total.
 
+mod audited;
 pub mod conformance;
 mod model;
 pub(crate) mod postgres;
 mod privacy;
 mod sqlite;
 
+pub use audited::audited;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 

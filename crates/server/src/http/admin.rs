@@ -17,10 +17,10 @@ use pf_sync::{
 };
 use serde_json::json;
 
-use super::audit::record;
 use super::{ApiJson, AppState, Caller};
 use crate::ServerError;
 use crate::policy::{self, may};
+use crate::store::audited;
 
 type R<T> = Result<Json<T>, ServerError>;
 
@@ -78,9 +78,10 @@ async fn put_user(
     let old = before.iter().find(|x| x.id == u.id);
     let detail = json!({"role": u.role, "team": u.team,
         "previous_role": old.map(|x| x.role), "previous_team": old.and_then(|x| x.team)});
-    let user = s.store.put_user(u).await?;
-    record(&s, &a, "user.role", format!("user:{}", user.id), detail).await;
-    Ok(Json(user))
+    let describe = move |user: &User| (format!("user:{}", user.id), detail);
+    Ok(Json(
+        audited(&a.user, "user.role", describe, s.store.put_user(u)).await?,
+    ))
 }
 
 async fn delete_user(
@@ -90,16 +91,11 @@ async fn delete_user(
 ) -> R<User> {
     require(may(&a, Action::Administer, Setting::Roles), "delete users")?;
     let user = UserId::new(&raw).map_err(|_| ServerError::NotFound(format!("user `{raw}`")))?;
-    let user = s.store.deactivate_user(user).await?;
-    record(
-        &s,
-        &a,
-        "user.delete",
-        format!("user:{}", user.id),
-        json!({}),
-    )
-    .await;
-    Ok(Json(user))
+    let describe = |user: &User| (format!("user:{}", user.id), json!({}));
+    let write = s.store.deactivate_user(user);
+    Ok(Json(
+        audited(&a.user, "user.delete", describe, write).await?,
+    ))
 }
 
 async fn issue_token(
@@ -110,18 +106,12 @@ async fn issue_token(
 ) -> R<IssuedToken> {
     require(may(&a, Action::Administer, Setting::Roles), "issue tokens")?;
     let user = UserId::new(&raw).map_err(|_| ServerError::NotFound(format!("user `{raw}`")))?;
-    let issued = crate::app::issue_token(s.store.as_ref(), user, req).await?;
-    let detail =
-        json!({"op": "issue", "expires_at": issued.expires_at.map(|t| t.unix_timestamp())});
-    record(
-        &s,
-        &a,
-        "key.change",
-        format!("user:{}", issued.user),
-        detail,
-    )
-    .await;
-    Ok(Json(issued))
+    // The token's one write stores its hash (a `()`), with this entry.
+    let target = format!("user:{user}");
+    let detail = json!({"op": "issue", "expires_in_secs": req.expires_in_secs});
+    let describe = move |_: &()| (target, detail);
+    let write = crate::app::issue_token(s.store.as_ref(), user, req);
+    Ok(Json(audited(&a.user, "key.change", describe, write).await?))
 }
 
 async fn list_teams(State(s): State<AppState>, Caller(a): Caller) -> R<Vec<Team>> {
@@ -135,9 +125,8 @@ async fn create_team(
     ApiJson(t): ApiJson<TeamInput>,
 ) -> R<Team> {
     require(may(&a, Action::Administer, Setting::Roles), "change teams")?;
-    let team = s.store.create_team(t.name).await?;
-    team_changed(&s, &a, "create", &team).await;
-    Ok(Json(team))
+    let write = s.store.create_team(t.name);
+    Ok(Json(team_changed(&a, "create", write).await?))
 }
 
 async fn rename_team(
@@ -147,12 +136,8 @@ async fn rename_team(
     ApiJson(t): ApiJson<TeamInput>,
 ) -> R<Team> {
     require(may(&a, Action::Administer, Setting::Roles), "change teams")?;
-    let team = s
-        .store
-        .rename_team(id::<TeamId>(&raw, "team")?, t.name)
-        .await?;
-    team_changed(&s, &a, "rename", &team).await;
-    Ok(Json(team))
+    let write = s.store.rename_team(id::<TeamId>(&raw, "team")?, t.name);
+    Ok(Json(team_changed(&a, "rename", write).await?))
 }
 
 async fn delete_team(
@@ -161,27 +146,35 @@ async fn delete_team(
     Path(raw): Path<String>,
 ) -> R<Team> {
     require(may(&a, Action::Administer, Setting::Roles), "change teams")?;
-    let team = s.store.delete_team(id::<TeamId>(&raw, "team")?).await?;
-    team_changed(&s, &a, "delete", &team).await;
-    Ok(Json(team))
+    let write = s.store.delete_team(id::<TeamId>(&raw, "team")?);
+    Ok(Json(team_changed(&a, "delete", write).await?))
 }
 
-async fn team_changed(s: &AppState, a: &pf_core::Actor, op: &str, t: &Team) {
-    let detail = json!({"op": op, "name": t.name});
-    record(s, a, "team.change", format!("team:{}", t.id), detail).await;
+/// Runs a team write, audited as `team.change` with `op`.
+async fn team_changed(
+    a: &pf_core::Actor,
+    op: &'static str,
+    write: impl std::future::Future<Output = Result<Team, ServerError>>,
+) -> Result<Team, ServerError> {
+    let describe = move |t: &Team| {
+        let detail = json!({"op": op, "name": t.name});
+        (format!("team:{}", t.id), detail)
+    };
+    audited(&a.user, "team.change", describe, write).await
 }
 
-async fn territory_changed(s: &AppState, a: &pf_core::Actor, op: &str, t: &Territory) {
-    let detail = json!({"op": op, "name": t.name, "owner": t.owner, "members": t.members,
-        "priority": t.priority});
-    record(
-        s,
-        a,
-        "territory.change",
-        format!("territory:{}", t.id),
-        detail,
-    )
-    .await;
+/// Runs a territory write, audited as `territory.change` with `op`.
+async fn territory_changed(
+    a: &pf_core::Actor,
+    op: &'static str,
+    write: impl std::future::Future<Output = Result<Territory, ServerError>>,
+) -> Result<Territory, ServerError> {
+    let describe = move |t: &Territory| {
+        let detail = json!({"op": op, "name": t.name, "owner": t.owner, "members": t.members,
+            "priority": t.priority});
+        (format!("territory:{}", t.id), detail)
+    };
+    audited(&a.user, "territory.change", describe, write).await
 }
 
 async fn list_territories(State(s): State<AppState>, Caller(a): Caller) -> R<Vec<Territory>> {
@@ -201,9 +194,8 @@ async fn create_territory(
         may(&a, Action::Administer, Setting::Territories),
         "change territories",
     )?;
-    let t = s.store.create_territory(t).await?;
-    territory_changed(&s, &a, "create", &t).await;
-    Ok(Json(t))
+    let write = s.store.create_territory(t);
+    Ok(Json(territory_changed(&a, "create", write).await?))
 }
 
 async fn update_territory(
@@ -216,12 +208,10 @@ async fn update_territory(
         may(&a, Action::Administer, Setting::Territories),
         "change territories",
     )?;
-    let t = s
+    let write = s
         .store
-        .update_territory(id::<TerritoryId>(&raw, "territory")?, t)
-        .await?;
-    territory_changed(&s, &a, "update", &t).await;
-    Ok(Json(t))
+        .update_territory(id::<TerritoryId>(&raw, "territory")?, t);
+    Ok(Json(territory_changed(&a, "update", write).await?))
 }
 
 async fn delete_territory(
@@ -233,12 +223,10 @@ async fn delete_territory(
         may(&a, Action::Administer, Setting::Territories),
         "change territories",
     )?;
-    let t = s
+    let write = s
         .store
-        .delete_territory(id::<TerritoryId>(&raw, "territory")?)
-        .await?;
-    territory_changed(&s, &a, "delete", &t).await;
-    Ok(Json(t))
+        .delete_territory(id::<TerritoryId>(&raw, "territory")?);
+    Ok(Json(territory_changed(&a, "delete", write).await?))
 }
 
 async fn put_accounts(
@@ -255,9 +243,10 @@ async fn put_accounts(
             "at most {MAX_ACCOUNTS} accounts a request"
         )));
     }
-    let ids = s.store.put_accounts(input.accounts).await?;
-    let detail = json!({"count": ids.len()});
-    record(&s, &a, "accounts.change", "accounts".to_owned(), detail).await;
+    let describe =
+        |ids: &Vec<pf_core::AccountId>| ("accounts".to_owned(), json!({"count": ids.len()}));
+    let write = s.store.put_accounts(input.accounts);
+    let ids = audited(&a.user, "accounts.change", describe, write).await?;
     Ok(Json(AccountsAck { ids }))
 }
 
@@ -277,9 +266,9 @@ async fn assign(
     );
     let previous = s.store.account(input.account).await?.and_then(|x| x.owner);
     let detail = json!({"owner": input.owner, "previous_owner": previous});
-    let account = s.store.assign(input, guard).await?;
-    let target = format!("account:{}", account.id);
-    record(&s, &a, "assignment.change", target, detail).await;
+    let describe = move |account: &SyncedAccount| (format!("account:{}", account.id), detail);
+    let write = s.store.assign(input, guard);
+    let account = audited(&a.user, "assignment.change", describe, write).await?;
     policy::account_view(&a, &account)
         .map(Json)
         .ok_or_else(|| ServerError::denied("read this account"))

@@ -176,21 +176,40 @@ async fn begin_write(client: &mut Object) -> Result<deadpool_postgres::Transacti
 /// Runs `$body` in a transaction bound to `$tx` and commits it if the body succeeds (a failed
 /// body drops the transaction, which rolls it back). `write` holds the writers' lock; `locked`
 /// relies on the row locks the body takes.
+/// The audit entry the caller made pending ([`audited`](super::audited)) is appended in the
+/// same transaction.
 macro_rules! tx {
     (write $store:ident, |$tx:ident| $body:expr) => {{
+        let pending = super::audited::take();
         let mut client = $store.client().await?;
         let $tx = begin_write(&mut client).await?;
         let out = $body?;
+        append_pending(&$tx, pending, &out).await?;
         $tx.commit().await?;
         Ok(out)
     }};
     (locked $store:ident, |$tx:ident| $body:expr) => {{
+        let pending = super::audited::take();
         let mut client = $store.client().await?;
         let $tx = client.transaction().await?;
         let out = $body?;
+        append_pending(&$tx, pending, &out).await?;
         $tx.commit().await?;
         Ok(out)
     }};
+}
+
+/// Appends the pending audit entry for `out`, if there is one.
+async fn append_pending<C: deadpool_postgres::GenericClient, T: 'static>(
+    c: &C,
+    pending: Option<super::audited::PendingEntry>,
+    out: &T,
+) -> Result<()> {
+    if let Some(pending) = pending {
+        let entry = super::audited::entry_for(pending, out)?;
+        audit::append(c, OffsetDateTime::now_utc(), &entry).await?;
+    }
+    Ok(())
 }
 
 #[async_trait]

@@ -32,7 +32,7 @@ use time::OffsetDateTime;
 
 use super::{
     AssignGuard, AuditRecord, FeedPage, PurgeReport, ReserveArgs, Result, ServerStore, SettleArgs,
-    StoredToken, TokenGrant,
+    StoredToken, TokenGrant, audited,
 };
 use crate::ServerError;
 
@@ -129,16 +129,23 @@ impl SqliteStore {
     }
 
     /// Runs `f` in one write transaction on the blocking pool; commits only if it succeeds.
+    /// The audit entry its caller made pending ([`audited`](super::audited)) is appended in
+    /// the same transaction.
     async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
+        let pending = audited::take();
         tokio::task::spawn_blocking(move || {
             let mut conn = inner.writer.lock().map_err(poisoned)?;
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let out = f(&tx)?;
+            if let Some(pending) = pending {
+                let entry = audited::entry_for(pending, &out)?;
+                audit::append(&tx, OffsetDateTime::now_utc(), &entry)?;
+            }
             tx.commit()?;
             Ok(out)
         })

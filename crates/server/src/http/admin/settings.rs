@@ -10,11 +10,11 @@ use pf_sync::{BudgetInput, BudgetView, FlagInput, PriceEntry, RetentionPolicy, S
 use serde_json::json;
 use time::OffsetDateTime;
 
-use super::super::audit::record;
 use super::super::{ApiJson, AppState, Caller};
 use super::{id, require};
 use crate::ServerError;
 use crate::policy::{self, Audience, may};
+use crate::store::audited;
 
 type R<T> = Result<Json<T>, ServerError>;
 
@@ -51,12 +51,18 @@ async fn put_budget(
     let team = id::<TeamId>(&raw, "team")?;
     require(policy::may_set_budget(&a, team), "change budgets")?;
     let old = budget_of(&s, team).await?;
-    s.store.put_budget(team, b).await?;
+    let detail = json!({"old": old.as_ref().map(limits), "new": b});
+    let describe = move |_: &()| (format!("team:{team}"), detail);
+    audited(
+        &a.user,
+        "budget.change",
+        describe,
+        s.store.put_budget(team, b),
+    )
+    .await?;
     let new = budget_of(&s, team)
         .await?
         .ok_or_else(|| ServerError::Internal("budget vanished".into()))?;
-    let detail = json!({"old": old.as_ref().map(limits), "new": limits(&new)});
-    record(&s, &a, "budget.change", format!("team:{team}"), detail).await;
     Ok(Json(new))
 }
 
@@ -95,16 +101,12 @@ async fn put_price(
         .await?
         .into_iter()
         .find(|x| x.source == p.source && x.endpoint == p.endpoint);
-    let p = s.store.put_price(p).await?;
-    let detail = json!({"op": "put", "old": old.map(|x| x.price_micros), "new": p.price_micros});
-    record(
-        &s,
-        &a,
-        "price.change",
-        format!("price:{}/{}", p.source, p.endpoint),
-        detail,
-    )
-    .await;
+    let old = old.map(|x| x.price_micros);
+    let describe = move |p: &PriceEntry| {
+        let detail = json!({"op": "put", "old": old, "new": p.price_micros});
+        (format!("price:{}/{}", p.source, p.endpoint), detail)
+    };
+    let p = audited(&a.user, "price.change", describe, s.store.put_price(p)).await?;
     Ok(Json(p))
 }
 
@@ -117,17 +119,14 @@ async fn delete_price(
         may(&a, Action::Administer, Setting::PriceList),
         "change prices",
     )?;
-    let p = s.store.delete_price(source, endpoint).await?;
-    let detail = json!({"op": "delete", "old": p.price_micros});
-    record(
-        &s,
-        &a,
-        "price.change",
-        format!("price:{}/{}", p.source, p.endpoint),
-        detail,
-    )
-    .await;
-    Ok(Json(p))
+    let describe = |p: &PriceEntry| {
+        let detail = json!({"op": "delete", "old": p.price_micros});
+        (format!("price:{}/{}", p.source, p.endpoint), detail)
+    };
+    let write = s.store.delete_price(source, endpoint);
+    Ok(Json(
+        audited(&a.user, "price.change", describe, write).await?,
+    ))
 }
 
 async fn list_limits(State(s): State<AppState>, Caller(a): Caller) -> R<Vec<SourceLimit>> {
@@ -147,17 +146,13 @@ async fn put_limit(
         may(&a, Action::Administer, Setting::PriceList),
         "change source limits",
     )?;
-    let l = s.store.put_limit(l).await?;
-    let detail = json!({"max_calls": l.max_calls, "window_secs": l.window_secs});
-    record(
-        &s,
-        &a,
-        "limit.change",
-        format!("limit:{}", l.source),
-        detail,
-    )
-    .await;
-    Ok(Json(l))
+    let describe = |l: &SourceLimit| {
+        let detail = json!({"max_calls": l.max_calls, "window_secs": l.window_secs});
+        (format!("limit:{}", l.source), detail)
+    };
+    Ok(Json(
+        audited(&a.user, "limit.change", describe, s.store.put_limit(l)).await?,
+    ))
 }
 
 async fn list_flags(State(s): State<AppState>, Caller(a): Caller) -> R<Vec<FeatureFlag>> {
@@ -172,10 +167,14 @@ async fn put_flag(
 ) -> R<FeatureFlag> {
     require(may(&a, Action::Administer, Setting::Flags), "change flags")?;
     let flag = FeatureFlag::try_from(f).map_err(|e| ServerError::Invalid(e.to_string()))?;
-    let f = s.store.put_flag(flag).await?;
-    let detail = json!({"op": "put", "enabled": f.enabled, "rollout_percent": f.rollout_percent});
-    record(&s, &a, "flag.change", format!("flag:{}", f.key), detail).await;
-    Ok(Json(f))
+    let describe = |f: &FeatureFlag| {
+        let detail =
+            json!({"op": "put", "enabled": f.enabled, "rollout_percent": f.rollout_percent});
+        (format!("flag:{}", f.key), detail)
+    };
+    Ok(Json(
+        audited(&a.user, "flag.change", describe, s.store.put_flag(flag)).await?,
+    ))
 }
 
 async fn delete_flag(
@@ -184,16 +183,10 @@ async fn delete_flag(
     Path(key): Path<String>,
 ) -> R<FeatureFlag> {
     require(may(&a, Action::Administer, Setting::Flags), "change flags")?;
-    let f = s.store.delete_flag(key).await?;
-    record(
-        &s,
-        &a,
-        "flag.change",
-        format!("flag:{}", f.key),
-        json!({"op": "delete"}),
-    )
-    .await;
-    Ok(Json(f))
+    let describe = |f: &FeatureFlag| (format!("flag:{}", f.key), json!({"op": "delete"}));
+    Ok(Json(
+        audited(&a.user, "flag.change", describe, s.store.delete_flag(key)).await?,
+    ))
 }
 
 async fn get_retention(State(s): State<AppState>, Caller(_): Caller) -> R<RetentionPolicy> {
@@ -210,8 +203,10 @@ async fn put_retention(
         "change retention",
     )?;
     let old = s.store.retention().await?;
-    let p = s.store.put_retention(p).await?;
-    let detail = json!({"old": old, "new": p});
-    record(&s, &a, "retention.change", "retention".to_owned(), detail).await;
-    Ok(Json(p))
+    let describe =
+        move |p: &RetentionPolicy| ("retention".to_owned(), json!({"old": old, "new": p}));
+    let write = s.store.put_retention(p);
+    Ok(Json(
+        audited(&a.user, "retention.change", describe, write).await?,
+    ))
 }
