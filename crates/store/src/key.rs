@@ -125,16 +125,22 @@ fn unhex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
-/// The keyring account name of a database key: one per database file.
-fn db_key_user(db_path: &Path) -> String {
+/// The keyring account name of a secret that belongs to one database file (`KIND:<path>`):
+/// two stores on one machine never share it.
+pub(crate) fn per_database(kind: &str, db_path: &Path) -> String {
     let canonical = db_path
         .parent()
         .and_then(|p| p.canonicalize().ok())
         .map(|p| p.join(crate::DB_FILE));
     format!(
-        "database-key:{}",
+        "{kind}:{}",
         canonical.as_deref().unwrap_or(db_path).display()
     )
+}
+
+/// The keyring account name of a database key: one per database file.
+fn db_key_user(db_path: &Path) -> String {
+    per_database("database-key", db_path)
 }
 
 /// Reads the database key from the keyring, or creates one for a new database.

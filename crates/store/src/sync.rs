@@ -21,7 +21,8 @@ use zeroize::Zeroizing;
 use crate::key::secret;
 use crate::{Store, StoreError, ts};
 
-/// The keyring entry holding the sync server's bearer token.
+/// The keyring entry holding a store's sync token: `sync-token:<db path>`, so two stores on one
+/// machine (profiles, the demo) keep their own logins, and one's logout leaves the other's.
 const TOKEN_ENTRY: &str = "sync-token";
 
 /// What the server says about the user (`/v1/me`).
@@ -66,7 +67,7 @@ impl Store {
         if token.is_empty() {
             return Err(StoreError::EmptySecret);
         }
-        secret::set(TOKEN_ENTRY, token)?;
+        secret::set(&self.token_entry(), token)?;
         self.save_sync_identity(server_url, profile)
     }
 
@@ -176,13 +177,17 @@ impl Store {
 
     /// The sync server's bearer token from the OS keyring.
     pub fn sync_token(&self) -> Result<Option<Zeroizing<String>>, StoreError> {
-        secret::get(TOKEN_ENTRY)
+        secret::get(&self.token_entry())
+    }
+
+    fn token_entry(&self) -> String {
+        crate::key::per_database(TOKEN_ENTRY, self.path())
     }
 
     /// Logs out: removes the token from the keyring, then [`Store::forget_sync_identity`].
     /// Answers whether anything was configured.
     pub fn clear_sync_login(&self) -> Result<bool, StoreError> {
-        let had_token = secret::delete(TOKEN_ENTRY)?;
+        let had_token = secret::delete(&self.token_entry())?;
         Ok(self.forget_sync_identity()? || had_token)
     }
 

@@ -82,3 +82,47 @@ fn api_keys_go_to_the_keyring_and_only_their_names_to_the_database() {
     let err = store.set_api_key(&builtwith, "   ").expect_err("empty");
     assert_eq!(err.code(), "store.empty_secret");
 }
+
+#[test]
+#[ignore = "needs a keyring session: run through scripts/test.sh"]
+fn each_store_keeps_its_own_sync_token_and_a_logout_leaves_the_others() {
+    let (a_dir, b_dir) = (
+        tempfile::tempdir().expect("a"),
+        tempfile::tempdir().expect("b"),
+    );
+    let (a, b) = (open(a_dir.path()), open(b_dir.path()));
+    let profile = |user: &str| pf_store::SyncProfile {
+        user: pf_core::UserId::new(user).expect("user"),
+        role: pf_core::Role::Ae,
+        team: None,
+        team_name: None,
+        display_name: None,
+        territories: vec![],
+        offline_allowance_micros: 0,
+    };
+    a.set_sync_login(
+        "https://sync.a.test",
+        &profile("ana@a.test"),
+        "pfs_token_of_a",
+    )
+    .expect("login a");
+    b.set_sync_login(
+        "https://sync.b.test",
+        &profile("bo@b.test"),
+        "pfs_token_of_b",
+    )
+    .expect("login b");
+    let token = |s: &Store| s.sync_token().expect("read").map(|t| t.to_string());
+    assert_eq!(token(&a).as_deref(), Some("pfs_token_of_a"));
+    assert_eq!(token(&b).as_deref(), Some("pfs_token_of_b"));
+
+    assert!(a.clear_sync_login().expect("logout a"));
+    assert_eq!(token(&a), None, "a's token is gone");
+    assert_eq!(
+        token(&b).as_deref(),
+        Some("pfs_token_of_b"),
+        "b is still logged in"
+    );
+    assert!(b.clear_sync_login().expect("logout b"));
+    assert_eq!(token(&b), None);
+}
