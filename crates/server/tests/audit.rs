@@ -7,7 +7,7 @@
 mod concrete;
 
 use concrete::Concrete;
-use pf_server::testing::{TestBackend, TestServer, seed_org};
+use pf_server::testing::{Org, TestBackend, TestServer, seed_org};
 use pf_server::{ServeConfig, on_both_backends};
 use pf_sync::{AuditQuery, BudgetInput, FlagInput, SyncClient, TeamInput};
 
@@ -45,13 +45,19 @@ async fn entries(admin: &SyncClient, action: &str) -> Vec<pf_sync::AuditEntry> {
     admin.audit(&q).await.expect("audit")
 }
 
-async fn a_change_the_audit_log_cannot_record_is_not_made(backend: TestBackend) {
+/// A server over a fresh store of `backend` with the seeded organisation, and its admin.
+async fn seeded(backend: TestBackend) -> (Concrete, TestServer, Org, SyncClient) {
     let concrete = Concrete::new(backend).await;
     let server = TestServer::start_with(concrete.shared(), ServeConfig::default())
         .await
         .expect("server");
     let org = seed_org(server.store.as_ref()).await.expect("seed");
     let admin = server.client(&org.tokens["admin@a.test"]).expect("client");
+    (concrete, server, org, admin)
+}
+
+async fn a_change_the_audit_log_cannot_record_is_not_made(backend: TestBackend) {
+    let (concrete, _server, org, admin) = seeded(backend).await;
     admin
         .put_budget(org.team_a, &budget(100))
         .await
@@ -111,12 +117,7 @@ async fn a_change_the_audit_log_cannot_record_is_not_made(backend: TestBackend) 
 }
 
 async fn a_refused_change_writes_no_audit_entry(backend: TestBackend) {
-    let concrete = Concrete::new(backend).await;
-    let server = TestServer::start_with(concrete.shared(), ServeConfig::default())
-        .await
-        .expect("server");
-    let org = seed_org(server.store.as_ref()).await.expect("seed");
-    let admin = server.client(&org.tokens["admin@a.test"]).expect("client");
+    let (_concrete, server, org, admin) = seeded(backend).await;
     let ae = server.client(&org.tokens["ae@a.test"]).expect("client");
     ae.put_budget(org.team_a, &budget(5))
         .await

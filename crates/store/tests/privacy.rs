@@ -98,6 +98,31 @@ fn subject() -> Subject {
     Subject::new(EMAIL, Some(NAME)).expect("subject")
 }
 
+/// Stores `data` as a fresh fetch of `module` and answers what was kept, as JSON text.
+fn fetched_again(
+    store: &Store,
+    account: pf_core::AccountId,
+    module: ModuleId,
+    data: serde_json::Value,
+    source: &str,
+) -> String {
+    let now = OffsetDateTime::now_utc();
+    store
+        .put_intelligence(
+            account,
+            module,
+            &intel(data, source, now),
+            now,
+            now + Duration::days(30),
+        )
+        .expect("store a fetch");
+    let kept = store
+        .module_intelligence(account, module)
+        .expect("read")
+        .expect("row");
+    serde_json::to_string(&kept).expect("json")
+}
+
 #[test]
 fn erasure_leaves_no_copy_of_the_person_in_any_decrypted_page() {
     let dir = tempfile::tempdir().expect("tmp");
@@ -162,21 +187,13 @@ fn erasure_leaves_no_copy_of_the_person_in_any_decrypted_page() {
         .require_account(&Domain::parse("acme.com").expect("d"))
         .expect("acme")
         .id;
-    let now = OffsetDateTime::now_utc();
-    store
-        .put_intelligence(
-            acme,
-            ModuleId::EXECUTIVES,
-            &intel(officers("CFO"), "yahoo_finance", now),
-            now,
-            now + Duration::days(30),
-        )
-        .expect("refresh");
-    let again = store
-        .module_intelligence(acme, ModuleId::EXECUTIVES)
-        .expect("read")
-        .expect("row");
-    let text = serde_json::to_string(&again).expect("json");
+    let text = fetched_again(
+        &store,
+        acme,
+        ModuleId::EXECUTIVES,
+        officers("CFO"),
+        "yahoo_finance",
+    );
     assert!(
         !text.contains("Quillfeather") && text.contains("John Roe"),
         "{text}"
@@ -186,20 +203,7 @@ fn erasure_leaves_no_copy_of_the_person_in_any_decrypted_page() {
             {"kind": "quote", "text": format!("\"Search is everything\" - {}", NAME.to_uppercase())},
             {"kind": "quote", "text": "\"Speed matters\" - John Roe"}],
         "summary": format!("Budget owner: {NAME} <{EMAIL}>.")});
-    store
-        .put_intelligence(
-            acme,
-            ModuleId::INITIATIVES,
-            &intel(news, "web_search", now),
-            now,
-            now + Duration::days(30),
-        )
-        .expect("new quotes");
-    let quotes = store
-        .module_intelligence(acme, ModuleId::INITIATIVES)
-        .expect("read")
-        .expect("row");
-    let text = serde_json::to_string(&quotes).expect("json");
+    let text = fetched_again(&store, acme, ModuleId::INITIATIVES, news, "web_search");
     assert!(
         !text.to_lowercase().contains("quillfeather")
             && text.contains("Speed matters")
