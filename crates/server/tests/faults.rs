@@ -1,16 +1,17 @@
 //! The real `partnerforge-server` binary killed with SIGKILL in the middle of a burst of usage
-//! pushes and budget reservations (SQLite backend), then started again on the same database:
+//! pushes and budget reservations, then started again on the same database (SQLite, and
+//! PostgreSQL through `DATABASE_URL`):
 //! the database is intact, every push the client saw acknowledged is there exactly once,
 //! pushing every batch again (the acknowledged ones and the one in flight at the kill) counts
 //! nothing twice, and the team's spend never passes its hard cap.
 
-use pf_server::testing::seed_org;
-use pf_server::{ServerStore, SqliteStore};
+use pf_server::testing::{TEST_DATABASE_ENV, TestBackend, fresh_postgres, seed_org};
+use pf_server::{PgStore, ServerStore, SqliteStore, on_both_backends};
 use pf_sync::{
     BudgetInput, CommitRequest, ReserveRequest, SyncClient, UsageBatch, UsageId, UsageRecord,
 };
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -30,18 +31,102 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// `partnerforge-server serve` over the SQLite database in `dir`, healthy, and its URL.
-async fn start(dir: &Path) -> (Child, String) {
+/// The database the server binary runs on.
+enum Db {
+    /// The data directory of a SQLite database.
+    Sqlite(PathBuf),
+    /// A fresh PostgreSQL database (dropped with the store) and the URL the server opens.
+    Postgres(PgStore, String),
+}
+
+impl Db {
+    async fn new(backend: TestBackend, dir: &Path) -> Self {
+        match backend {
+            TestBackend::Sqlite => Db::Sqlite(dir.to_path_buf()),
+            TestBackend::Postgres => {
+                let store = fresh_postgres().await.expect("postgres");
+                let admin = std::env::var(TEST_DATABASE_ENV).expect("postgres url");
+                let name = store.target().rsplit('/').next().expect("name").to_owned();
+                let base = admin.rsplit_once('/').expect("a URL with a database").0;
+                Db::Postgres(store, format!("{base}/{name}"))
+            }
+        }
+    }
+
+    /// A store on the database, for seeding (the SQLite one is closed again before serving).
+    fn seed_store(&self) -> Arc<dyn ServerStore> {
+        match self {
+            Db::Sqlite(dir) => {
+                Arc::new(SqliteStore::open(&dir.join("server.sqlite3")).expect("sqlite"))
+            }
+            Db::Postgres(store, _) => Arc::new(store.clone()),
+        }
+    }
+
+    /// Every usage id stored, and the database's own integrity verdict ("ok").
+    async fn usage_ids(&self) -> (Vec<String>, String) {
+        match self {
+            Db::Sqlite(dir) => {
+                let conn = rusqlite::Connection::open(dir.join("server.sqlite3"))
+                    .expect("open the server database");
+                let check: String = conn
+                    .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+                    .expect("integrity_check");
+                let mut stmt = conn.prepare("SELECT id FROM usage").expect("prepare");
+                let ids = stmt
+                    .query_map([], |r| r.get::<_, String>(0))
+                    .expect("query")
+                    .collect::<Result<Vec<_>, _>>()
+                    .expect("ids");
+                (ids, check)
+            }
+            Db::Postgres(_, url) => {
+                let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+                    .await
+                    .expect("connect");
+                tokio::spawn(conn);
+                let ids: Vec<String> = client
+                    .query("SELECT id FROM usage", &[])
+                    .await
+                    .expect("ids")
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                // The primary key's index agrees with the table: counted through the index
+                // (sequential scans off), it finds every row the table holds.
+                client
+                    .batch_execute("SET enable_seqscan = off")
+                    .await
+                    .expect("planner setting");
+                let indexed: i64 = client
+                    .query_one("SELECT COUNT(id) FROM usage WHERE id >= ''", &[])
+                    .await
+                    .expect("count")
+                    .get(0);
+                let check = if usize::try_from(indexed).ok() == Some(ids.len()) {
+                    "ok".to_owned()
+                } else {
+                    format!(
+                        "{indexed} rows through the index, {} in the table",
+                        ids.len()
+                    )
+                };
+                (ids, check)
+            }
+        }
+    }
+}
+
+/// `partnerforge-server serve` over `db`, healthy, and its URL.
+async fn start(db: &Db) -> (Child, String) {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_partnerforge-server"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(dir)
-        .env_remove("DATABASE_URL")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_partnerforge-server"));
+    cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}")]);
+    match db {
+        Db::Sqlite(dir) => cmd.arg("--data-dir").arg(dir).env_remove("DATABASE_URL"),
+        Db::Postgres(_, url) => cmd.env("DATABASE_URL", url),
+    };
+    let child = cmd
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -125,20 +210,6 @@ async fn spend_until_killed(client: SyncClient, seen: Arc<Mutex<Seen>>) {
     }
 }
 
-fn usage_ids(db: &Path) -> (Vec<String>, String) {
-    let conn = rusqlite::Connection::open(db).expect("open the server database");
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .expect("integrity_check");
-    let mut stmt = conn.prepare("SELECT id FROM usage").expect("prepare");
-    let ids = stmt
-        .query_map([], |r| r.get::<_, String>(0))
-        .expect("query")
-        .collect::<Result<Vec<_>, _>>()
-        .expect("ids");
-    (ids, check)
-}
-
 async fn spent(url: &str, token: &str, team: pf_core::TeamId) -> u64 {
     SyncClient::new(url, token)
         .expect("client")
@@ -151,13 +222,14 @@ async fn spent(url: &str, token: &str, team: pf_core::TeamId) -> u64 {
         .expect("the team has a budget")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_server_killed_mid_burst_restarts_intact_with_every_acknowledged_push_once() {
+async fn a_server_killed_mid_burst_restarts_intact_with_every_acknowledged_push_once(
+    backend: TestBackend,
+) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("server.sqlite3");
+    let db = Db::new(backend, dir.path()).await;
     let org = {
-        let store = SqliteStore::open(&db).expect("store");
-        let org = seed_org(&store).await.expect("seed");
+        let store = db.seed_store();
+        let org = seed_org(store.as_ref()).await.expect("seed");
         for (team, cap) in [(org.team_a, CAP), (org.team_b, u64::MAX / 4)] {
             let budget = BudgetInput {
                 monthly_limit_micros: cap,
@@ -171,7 +243,7 @@ async fn a_server_killed_mid_burst_restarts_intact_with_every_acknowledged_push_
     };
     let admin = &org.tokens["admin@a.test"];
 
-    let (mut server, url) = start(dir.path()).await;
+    let (mut server, url) = start(&db).await;
     let seen = Arc::new(Mutex::new(Seen::default()));
     // Team B's AE pushes usage; team A's AE spends against the cap, both as fast as they can.
     let pusher = tokio::spawn(push_until_killed(
@@ -212,7 +284,7 @@ async fn a_server_killed_mid_burst_restarts_intact_with_every_acknowledged_push_
     );
 
     // After the kill, before the restart: intact, every acknowledged record there once.
-    let (ids, check) = usage_ids(&db);
+    let (ids, check) = db.usage_ids().await;
     assert_eq!(check, "ok");
     let stored: HashSet<&str> = ids.iter().map(String::as_str).collect();
     assert_eq!(stored.len(), ids.len(), "no record stored twice");
@@ -227,7 +299,7 @@ async fn a_server_killed_mid_burst_restarts_intact_with_every_acknowledged_push_
     }
 
     // Restarted on the same database: pushing everything again counts nothing twice.
-    let (mut server, url) = start(dir.path()).await;
+    let (mut server, url) = start(&db).await;
     let client = SyncClient::new(&url, org.tokens["ae@b.test"].as_str()).expect("client");
     let (mut accepted, mut duplicates) = (0, 0);
     for b in acked.iter().chain(&in_flight) {
@@ -245,7 +317,7 @@ async fn a_server_killed_mid_burst_restarts_intact_with_every_acknowledged_push_
     );
     eprintln!("re-pushed after the restart: {accepted} new, {duplicates} duplicates");
     let total = (acked.len() + in_flight.len()) * BATCH;
-    let (ids, check) = usage_ids(&db);
+    let (ids, check) = db.usage_ids().await;
     assert_eq!(check, "ok");
     assert_eq!(ids.len(), total, "every record once");
     assert_eq!(
@@ -272,3 +344,5 @@ async fn a_server_killed_mid_burst_restarts_intact_with_every_acknowledged_push_
     server.kill().expect("stop the server");
     server.wait().expect("reap");
 }
+
+on_both_backends!(a_server_killed_mid_burst_restarts_intact_with_every_acknowledged_push_once);
