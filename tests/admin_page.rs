@@ -1,7 +1,8 @@
 //! The Admin page in the real window, against an in-process sync server: an admin logs in from
 //! Settings, the `Admin` entry appears in the navigation, a territory form with no name is
 //! refused next to the field before anything is sent, then a territory, a budget (after a hard
-//! cap below the limit is refused) and a flag are saved and listed.
+//! cap below the limit is refused) and a flag are saved and listed. Then the Accounts page shows
+//! the synced accounts, and its territory filter narrows them to one territory's and back.
 
 use std::time::{Duration, Instant};
 
@@ -66,6 +67,28 @@ async fn drive(client: &Client, url: &str, token: &str, team: &str) -> TestResul
         "return !!document.querySelector('#nav-admin');",
     )
     .await?;
+    // One round now, whether or not the sources' hosts answer here (the loop waits for them).
+    until(
+        client,
+        STEP,
+        "Sync now",
+        "const b = document.querySelector('#sync-now'); return b && !b.disabled;",
+    )
+    .await?;
+    click(client, "#sync-now").await?;
+    until(
+        client,
+        STEP,
+        "a finished sync",
+        "const w = document.querySelector('#sync-who'); const e = document.querySelector('#err-sync');
+         if (e) return 'error ' + e.dataset.code;
+         return w && w.textContent.includes('last sync') && 'synced';",
+    )
+    .await
+    .and_then(|v| match v.as_str() {
+        Some("synced") => Ok(()),
+        _ => Err(format!("the sync: {v}").into()),
+    })?;
     click(client, "#nav-admin").await?;
     until(
         client,
@@ -128,6 +151,42 @@ async fn drive(client: &Client, url: &str, token: &str, team: &str) -> TestResul
     )
     .await?;
     screenshot(client, "admin").await?;
+
+    // The accounts the server gave this laptop, narrowed by a synced territory and back.
+    click(client, "#nav-accounts").await?;
+    until(
+        client,
+        STEP,
+        "the synced accounts",
+        "return !!document.querySelector('tbody tr[data-domain=\"costco.com\"]');",
+    )
+    .await?;
+    until(
+        client,
+        STEP,
+        "the synced territories in the filter",
+        "return [...document.querySelectorAll('#filter-territory option')].some(o => o.value === 'emea');",
+    )
+    .await?;
+    select(client, "#filter-territory", "emea").await?;
+    let shown = until(
+        client,
+        STEP,
+        "only the territory's accounts",
+        "const d = [...document.querySelectorAll('tbody tr[data-domain]')].map(r => r.dataset.domain).sort();
+         return !d.includes('costco.com') && d.length > 0 && d.join(',');",
+    )
+    .await?;
+    assert_eq!(shown, json!("tesco.co.uk,zalando.de"), "emea's accounts");
+    screenshot(client, "accounts-territory-filter").await?;
+    select(client, "#filter-territory", "").await?;
+    until(
+        client,
+        STEP,
+        "every account again",
+        "return document.querySelectorAll('tbody tr[data-domain]').length === 4;",
+    )
+    .await?;
     Ok(())
 }
 
