@@ -18,6 +18,7 @@ mod admin_page;
 mod desktop;
 mod journey;
 mod privacy_page;
+mod usage_page;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -232,7 +232,13 @@ async fn a_team_crossing_its_alert_threshold_reaches_the_managers_app() {
         .expect("configured");
     let synced = admin::synced_org(&session).expect("synced org");
     assert_eq!(synced.budget_alerts.len(), 1, "{synced:?}");
-    let alert = &synced.budget_alerts[0];
+    let view = &synced.budget_alerts[0];
+    assert_eq!(
+        view.team_name.as_deref(),
+        Some("Enterprise East"),
+        "named, not by its id"
+    );
+    let alert = &view.alert;
     assert_eq!(alert.team, org.team_a);
     assert_eq!(alert.threshold_pct, 75);
     assert!(alert.spent_micros >= 375_000_000, "{alert:?}");

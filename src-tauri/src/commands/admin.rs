@@ -35,7 +35,15 @@ pub struct SyncedOrg {
     pub territories: Vec<String>,
     pub team_budget: Option<BudgetView>,
     /// This month's budget alerts the server sent (a manager's teams crossing their threshold).
-    pub budget_alerts: Vec<pf_sync::BudgetAlert>,
+    pub budget_alerts: Vec<BudgetAlertView>,
+}
+
+/// A budget alert with its team's name where this laptop knows it (the user's own team).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BudgetAlertView {
+    #[serde(flatten)]
+    pub alert: pf_sync::BudgetAlert,
+    pub team_name: Option<String>,
 }
 
 pub(crate) fn refused(e: SyncError) -> CommandError {
@@ -88,7 +96,9 @@ pub async fn overview(session: &Session) -> Result<AdminOverview, CommandError> 
 
 /// The synced territories and team budget; empty when no server is configured.
 pub fn synced_org(session: &Session) -> Result<SyncedOrg, CommandError> {
-    let team = session.identity()?.and_then(|i| i.team);
+    let identity = session.identity()?;
+    let team = identity.as_ref().and_then(|i| i.team.clone());
+    let team_name = identity.and_then(|i| i.team_name);
     session
         .with_store(|s| {
             let territories = s
@@ -115,6 +125,12 @@ pub fn synced_org(session: &Session) -> Result<SyncedOrg, CommandError> {
                     .into_iter()
                     .filter_map(|(_, v)| serde_json::from_value::<pf_sync::BudgetAlert>(v).ok())
                     .filter(|a| a.month == month)
+                    .map(|alert| BudgetAlertView {
+                        team_name: (Some(alert.team.to_string()) == team)
+                            .then(|| team_name.clone())
+                            .flatten(),
+                        alert,
+                    })
                     .collect(),
             }
         })

@@ -146,15 +146,19 @@ pub struct BudgetAlert {
     pub monthly_limit_micros: u64,
     pub threshold_pct: u8,
     pub at: String,
+    /// The team's name, where the laptop knows it (the user's own team).
+    #[serde(default)]
+    pub team_name: Option<String>,
 }
 
 impl BudgetAlert {
-    /// `Team sales-west passed 80% of its monthly budget: $812.00 of $1,000.00.`
+    /// `Team Sales West passed 80% of its monthly budget: $812.00 of $1,000.00.` (the team's id
+    /// where its name is not known here).
     pub fn text(&self) -> String {
         let usd = |m: u64| format!("${:.2}", m as f64 / 1e6);
         format!(
             "Team {} passed {}% of its monthly budget: {} of {}.",
-            self.team,
+            self.team_name.as_deref().unwrap_or(&self.team),
             self.threshold_pct,
             usd(self.spent_micros),
             usd(self.monthly_limit_micros)
