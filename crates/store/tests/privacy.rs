@@ -98,8 +98,14 @@ fn subject() -> Subject {
     Subject::new(EMAIL, Some(NAME)).expect("subject")
 }
 
+/// The seeded account's id.
+fn acme(store: &Store) -> pf_core::AccountId {
+    let domain = Domain::parse("acme.com").expect("domain");
+    store.require_account(&domain).expect("acme").id
+}
+
 /// Stores `data` as a fresh fetch of `module` and answers what was kept, as JSON text.
-fn fetched_again(
+fn refetch(
     store: &Store,
     account: pf_core::AccountId,
     module: ModuleId,
@@ -183,11 +189,8 @@ fn erasure_leaves_no_copy_of_the_person_in_any_decrypted_page() {
         );
     }
     // A refresh that fetches the officer again cannot bring them back.
-    let acme = store
-        .require_account(&Domain::parse("acme.com").expect("d"))
-        .expect("acme")
-        .id;
-    let text = fetched_again(
+    let acme = acme(&store);
+    let text = refetch(
         &store,
         acme,
         ModuleId::EXECUTIVES,
@@ -203,7 +206,7 @@ fn erasure_leaves_no_copy_of_the_person_in_any_decrypted_page() {
             {"kind": "quote", "text": format!("\"Search is everything\" - {}", NAME.to_uppercase())},
             {"kind": "quote", "text": "\"Speed matters\" - John Roe"}],
         "summary": format!("Budget owner: {NAME} <{EMAIL}>.")});
-    let text = fetched_again(&store, acme, ModuleId::INITIATIVES, news, "web_search");
+    let text = refetch(&store, acme, ModuleId::INITIATIVES, news, "web_search");
     assert!(
         !text.to_lowercase().contains("quillfeather")
             && text.contains("Speed matters")
@@ -251,10 +254,7 @@ fn rectification_replaces_old_values_everywhere_history_included() {
         "{:?}",
         out.request.records
     );
-    let acme = store
-        .require_account(&Domain::parse("acme.com").expect("d"))
-        .expect("acme")
-        .id;
+    let acme = acme(&store);
     let history = store.history(acme, None).expect("history");
     let text = serde_json::to_string(&history.iter().map(|h| h.data.clone()).collect::<Vec<_>>())
         .expect("json");
