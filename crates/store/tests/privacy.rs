@@ -190,13 +190,8 @@ fn erasure_leaves_no_copy_of_the_person_in_any_decrypted_page() {
     }
     // A refresh that fetches the officer again cannot bring them back.
     let acme = acme(&store);
-    let text = refetch(
-        &store,
-        acme,
-        ModuleId::EXECUTIVES,
-        officers("CFO"),
-        "yahoo_finance",
-    );
+    let cfo = officers("CFO");
+    let text = refetch(&store, acme, ModuleId::EXECUTIVES, cfo, "yahoo_finance");
     assert!(
         !text.contains("Quillfeather") && text.contains("John Roe"),
         "{text}"
