@@ -257,6 +257,32 @@ pub trait ServerStore: Send + Sync + 'static {
     async fn purge(&self, now: OffsetDateTime) -> Result<PurgeReport>;
 }
 
+/// Making a completed privacy request reach the database's files (each backend says how: a WAL
+/// checkpoint, a table rewrite), run after the request's transaction committed. A failure is
+/// logged and remembered, and the next purge runs it again; the request itself stays completed.
+#[derive(Default)]
+pub(crate) struct ErasureCleanup {
+    due: std::sync::atomic::AtomicBool,
+}
+
+impl ErasureCleanup {
+    /// Runs `clean` when a request just `completed`, or when an earlier run failed.
+    pub(crate) async fn after<F, Fut>(&self, completed: bool, clean: F)
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<()>>,
+    {
+        use std::sync::atomic::Ordering;
+        if !(self.due.swap(false, Ordering::SeqCst) || completed) {
+            return;
+        }
+        if let Err(e) = clean().await {
+            self.due.store(true, Ordering::SeqCst);
+            tracing::error!(error = %e, "erased data not yet cleaned from the database files; the next purge tries again");
+        }
+    }
+}
+
 /// `YYYY-MM` of a time (UTC): the budget month.
 pub fn month_of(t: OffsetDateTime) -> String {
     let t = t.to_offset(time::UtcOffset::UTC);

@@ -40,7 +40,6 @@ use pf_sync::{
     UsageAck, UsageRecord, User, UserInput,
 };
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use time::OffsetDateTime;
 use tokio_postgres::NoTls;
@@ -49,8 +48,8 @@ use tokio_postgres::config::SslMode;
 pub use connect::{describe, parse_url};
 
 use super::{
-    AssignGuard, AuditRecord, FeedPage, PurgeReport, ReserveArgs, Result, ServerStore, SettleArgs,
-    StoredToken, TokenGrant,
+    AssignGuard, AuditRecord, ErasureCleanup, FeedPage, PurgeReport, ReserveArgs, Result,
+    ServerStore, SettleArgs, StoredToken, TokenGrant,
 };
 use crate::ServerError;
 
@@ -70,9 +69,8 @@ struct Inner {
     // Dropped before `_temp`: the pool's connections go before a temporary database is dropped.
     pool: Pool,
     target: String,
-    /// A completed privacy request's dead row versions are still in the table files: the last
-    /// compaction failed, and the next purge runs it again.
-    compaction_due: AtomicBool,
+    /// Rewrites the tables that held a completed request's subject ([`privacy::compact`]).
+    cleanup: ErasureCleanup,
     _temp: Option<connect::TempDatabase>,
 }
 
@@ -129,7 +127,7 @@ impl PgStore {
             inner: Arc::new(Inner {
                 pool,
                 target,
-                compaction_due: AtomicBool::new(false),
+                cleanup: ErasureCleanup::default(),
                 _temp: temp,
             }),
         })
@@ -145,21 +143,10 @@ impl PgStore {
     }
 
     /// After a privacy request completed: rewrites the tables that held the subject
-    /// ([`privacy::compact`]), so no dead row version keeps them in a table file. A failure is
-    /// logged and left for the next purge; the request itself stays completed.
+    /// ([`privacy::compact`]), so no dead row version keeps them in a table file.
     async fn compact_after(&self, completed: bool) {
-        let due = self.inner.compaction_due.swap(false, Ordering::SeqCst);
-        if !(completed || due) {
-            return;
-        }
-        let result = match self.client().await {
-            Ok(c) => privacy::compact(&c).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = result {
-            self.inner.compaction_due.store(true, Ordering::SeqCst);
-            tracing::error!(error = %e, "erased rows could not be compacted yet; the next purge tries again");
-        }
+        let compact = || async { privacy::compact(&self.client().await?).await };
+        self.inner.cleanup.after(completed, compact).await;
     }
 }
 

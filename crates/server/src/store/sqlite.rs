@@ -26,13 +26,12 @@ use pf_sync::{
 };
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
 use super::{
-    AssignGuard, AuditRecord, FeedPage, PurgeReport, ReserveArgs, Result, ServerStore, SettleArgs,
-    StoredToken, TokenGrant, audited,
+    AssignGuard, AuditRecord, ErasureCleanup, FeedPage, PurgeReport, ReserveArgs, Result,
+    ServerStore, SettleArgs, StoredToken, TokenGrant, audited,
 };
 use crate::ServerError;
 
@@ -49,8 +48,8 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
-    /// The last checkpoint after a completed privacy request failed: the next purge retries.
-    checkpoint_due: AtomicBool,
+    /// Checkpoints after a completed privacy request.
+    cleanup: ErasureCleanup,
     // Keeps a temporary database's directory alive as long as the store.
     _temp: Option<tempfile::TempDir>,
 }
@@ -80,7 +79,7 @@ impl SqliteStore {
                 path,
                 writer: Mutex::new(writer),
                 readers: Mutex::new(Vec::new()),
-                checkpoint_due: AtomicBool::new(false),
+                cleanup: ErasureCleanup::default(),
                 _temp: temp,
             }),
         })
@@ -116,16 +115,12 @@ impl SqliteStore {
     }
 
     /// After a privacy request completed: checkpoints, so the old values leave the write-ahead
-    /// log too. A failure is logged and left for the next purge; the request stays completed.
+    /// log too.
     async fn checkpoint_after(&self, completed: bool) {
-        let due = self.inner.checkpoint_due.swap(false, Ordering::SeqCst);
-        if !(completed || due) {
-            return;
-        }
-        if let Err(e) = self.checkpoint().await {
-            self.inner.checkpoint_due.store(true, Ordering::SeqCst);
-            tracing::error!(error = %e, "erased rows could not be checkpointed yet; the next purge tries again");
-        }
+        self.inner
+            .cleanup
+            .after(completed, || self.checkpoint())
+            .await;
     }
 
     /// Runs `f` in one write transaction on the blocking pool; commits only if it succeeds.
