@@ -1,9 +1,20 @@
-//! The real `promtool check metrics`, shared by the engine's and the sync server's metrics tests
-//! (each includes this file with `#[path]`). Absent promtool skips the check locally and fails
+//! The real `promtool check metrics` and the metric families issue 6 asks for, shared by the
+//! engine's and the sync server's metrics tests (each includes this file with `#[path]`). Absent promtool skips the check locally and fails
 //! on CI, where `scripts/install-deps.sh` installs it.
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};
+
+/// The families both the app and the server expose, with their Prometheus types.
+pub const FAMILIES: [(&str, &str); 7] = [
+    ("enrichment_total", "counter"),
+    ("module_executions_total", "counter"),
+    ("enrichment_duration_seconds", "histogram"),
+    ("api_call_duration_seconds", "histogram"),
+    ("circuit_breaker_state", "gauge"),
+    ("rate_limiter_available_tokens", "gauge"),
+    ("spend_usd_total", "counter"),
+];
 
 /// Runs the real `promtool check metrics`; `None` when promtool is not installed.
 pub fn promtool_check(text: &str) -> Option<(bool, String)> {

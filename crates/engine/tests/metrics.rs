@@ -17,7 +17,7 @@ mod mock_engine;
 #[path = "../../../tests/support/promtool.rs"]
 mod promtool;
 
-use promtool::promtool_check;
+use promtool::{FAMILIES, promtool_check};
 
 /// One sample line: name, labels, value.
 type Sample = (String, BTreeMap<String, String>, f64);
@@ -96,15 +96,7 @@ async fn an_enrichment_with_a_failing_and_a_throttled_source_shows_in_every_fami
     let text = metrics.render_for(&e);
     let samples = parse(&text);
 
-    for family in [
-        ("enrichment_total", "counter"),
-        ("module_executions_total", "counter"),
-        ("enrichment_duration_seconds", "histogram"),
-        ("api_call_duration_seconds", "histogram"),
-        ("circuit_breaker_state", "gauge"),
-        ("rate_limiter_available_tokens", "gauge"),
-        ("spend_usd_total", "counter"),
-    ] {
+    for family in FAMILIES {
         assert!(
             text.contains(&format!("# TYPE {} {}\n", family.0, family.1)),
             "{family:?} missing:\n{text}"

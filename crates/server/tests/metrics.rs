@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 #[path = "../../../tests/support/promtool.rs"]
 mod promtool;
 
-use promtool::promtool_check;
+use promtool::{FAMILIES, promtool_check};
 
 fn record(source: &str, endpoint: &str, cost: u64, ms: u64) -> UsageRecord {
     UsageRecord {
@@ -55,15 +55,7 @@ async fn pushed_usage_becomes_call_latency_and_spend_without_domains_or_users() 
     let ae = server.client(&org.tokens["ae@a.test"]).expect("ae");
 
     let before = scrape(&server).await;
-    for family in [
-        ("enrichment_total", "counter"),
-        ("module_executions_total", "counter"),
-        ("enrichment_duration_seconds", "histogram"),
-        ("api_call_duration_seconds", "histogram"),
-        ("circuit_breaker_state", "gauge"),
-        ("rate_limiter_available_tokens", "gauge"),
-        ("spend_usd_total", "counter"),
-    ] {
+    for family in FAMILIES {
         assert!(
             before.contains(&format!("# TYPE {} {}\n", family.0, family.1)),
             "{family:?} not declared before any push:\n{before}"
