@@ -5,34 +5,23 @@
 //! log; the audit log is append-only at the database level and never holds the subject. Access,
 //! rectification and the purge are in `privacy_export.rs`.
 
-use pf_core::{PrivacyKind, PrivacyStatus, Role, TeamId, UserId};
+#[path = "support/subject.rs"]
+mod subject;
+
+use pf_core::{PrivacyKind, PrivacyStatus, Role, TeamId};
+use subject::{EMAIL, NAME, code, uid, user};
 #[path = "support/concrete.rs"]
 mod concrete;
 
 use concrete::{Concrete, contains};
-use pf_server::testing::{TestBackend, TestServer, add_user};
-use pf_server::{ServeConfig, ServerStore, issue_token, on_both_backends};
+use pf_server::testing::{TestBackend, TestServer};
+use pf_server::{ServeConfig, issue_token, on_both_backends};
 use pf_sync::{
     AccountAttrs, AccountInput, AuditQuery, BudgetInput, ChangeItem, Cursor, DealIntel,
     PrivacyReport, PrivacyRequestInput, PrivacyRequestView, SyncClient, TeamInput, TerritoryInput,
     TerritoryRule, TokenRequest, UserInput,
 };
 use std::collections::BTreeMap;
-
-const EMAIL: &str = "jane.doe@acme.com";
-const NAME: &str = "Jane Doe";
-
-fn uid(s: &str) -> UserId {
-    UserId::new(s).expect("user id")
-}
-
-async fn user(store: &dyn ServerStore, id: &str, role: Role, name: Option<&str>) -> String {
-    add_user(store, id, role, None, name).await.expect("user")
-}
-
-fn code(e: &pf_sync::SyncError) -> (Option<u16>, Option<&str>) {
-    (e.status(), e.code())
-}
 
 /// The privacy items of everything after `since`, and the new cursor.
 async fn privacy_items(c: &SyncClient, since: Cursor) -> (Vec<ChangeItem>, Cursor) {

@@ -3,30 +3,19 @@
 //! nothing; a rectification corrects notes and display names at filing; the purge deletes usage
 //! older than the policy keeps and audits the counts as the system.
 
-use pf_core::{PrivacyKind, PrivacyStatus, Role, UserId};
-use pf_server::testing::{TestBackend, TestServer, add_user};
-use pf_server::{ServerStore, on_both_backends};
+#[path = "support/subject.rs"]
+mod subject;
+
+use pf_core::{PrivacyKind, PrivacyStatus, Role};
+use pf_server::on_both_backends;
+use pf_server::testing::{TestBackend, TestServer};
 use pf_sync::{
     AccountAttrs, AccountInput, AuditQuery, DealIntel, PrivacyReport, PrivacyRequestInput,
     RetentionPolicy, UsageRecord,
 };
 use std::collections::BTreeMap;
+use subject::{EMAIL, NAME, code, uid, user};
 use time::{Duration, OffsetDateTime};
-
-const EMAIL: &str = "jane.doe@acme.com";
-const NAME: &str = "Jane Doe";
-
-fn uid(s: &str) -> UserId {
-    UserId::new(s).expect("user id")
-}
-
-async fn user(store: &dyn ServerStore, id: &str, role: Role, name: Option<&str>) -> String {
-    add_user(store, id, role, None, name).await.expect("user")
-}
-
-fn code(e: &pf_sync::SyncError) -> (Option<u16>, Option<&str>) {
-    (e.status(), e.code())
-}
 
 async fn access_exports_and_rectification_corrects(backend: TestBackend) {
     let server = TestServer::start_on(backend).await.expect("server");
