@@ -167,10 +167,18 @@ pub(crate) fn drop_suppressed(value: &mut Value, set: &HashSet<String>) -> usize
                 _ => true,
             });
             let removed = before - items.len();
+            // A kept record's own texts were just found clean: only what nests in it is left.
             removed
                 + items
                     .iter_mut()
-                    .map(|v| drop_suppressed(v, set))
+                    .map(|v| match v {
+                        Value::Object(m) => m
+                            .values_mut()
+                            .filter(|x| !x.is_string())
+                            .map(|x| drop_suppressed(x, set))
+                            .sum(),
+                        other => drop_suppressed(other, set),
+                    })
                     .sum::<usize>()
         }
         Value::Object(m) => m.values_mut().map(|v| drop_suppressed(v, set)).sum(),
